@@ -1,0 +1,296 @@
+//! Settings for one run: which rules are on, which CPython the costs are for, and the loop
+//! assumptions of the cost model.
+//!
+//! The CLI builds a [`Settings`]; everything downstream reads it and nothing writes it back.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::rules::Rule;
+
+/// The CPython minor version whose behaviour the semantic model (builtins) and the cost model
+/// (object sizes, in-place optimisations) follow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct TargetVersion {
+    minor: u8,
+}
+
+impl TargetVersion {
+    pub const OLDEST: TargetVersion = TargetVersion { minor: 8 };
+    pub const NEWEST: TargetVersion = TargetVersion { minor: 14 };
+    pub const DEFAULT: TargetVersion = TargetVersion { minor: 12 };
+
+    /// The 3.x minor version, e.g. 12 for CPython 3.12.
+    pub const fn minor(self) -> u8 {
+        self.minor
+    }
+
+    /// Every supported version, oldest first.
+    pub fn all() -> impl Iterator<Item = TargetVersion> {
+        (Self::OLDEST.minor..=Self::NEWEST.minor).map(|minor| TargetVersion { minor })
+    }
+
+    /// `"3.12"`: the form the cost model reports.
+    pub fn dotted(self) -> String {
+        format!("3.{}", self.minor)
+    }
+}
+
+impl Default for TargetVersion {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+impl fmt::Display for TargetVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "py3{}", self.minor)
+    }
+}
+
+impl FromStr for TargetVersion {
+    type Err = String;
+
+    /// Accepts ruff's spelling (`py312`) and the dotted one (`3.12`).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        let minor = value
+            .strip_prefix("py3")
+            .or_else(|| value.strip_prefix("3."))
+            .and_then(|minor| minor.parse::<u8>().ok());
+        match minor {
+            Some(minor) if (Self::OLDEST.minor..=Self::NEWEST.minor).contains(&minor) => {
+                Ok(TargetVersion { minor })
+            }
+            _ => Err(format!(
+                "unsupported target version `{value}`: expected one of {}",
+                Self::all()
+                    .map(|v| v.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        }
+    }
+}
+
+impl TryFrom<String> for TargetVersion {
+    type Error = String;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        value.parse()
+    }
+}
+
+impl From<TargetVersion> for String {
+    fn from(version: TargetVersion) -> Self {
+        version.to_string()
+    }
+}
+
+/// When a loop counts as hot for the lookup rules (MEM401, MEM402).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HotLoop {
+    /// A load this many loops deep (counting the loop it sits in) is hot.
+    pub min_depth: usize,
+    /// A load in a loop whose trip count is known to be at least this is hot.
+    pub min_trip_count: u64,
+}
+
+impl Default for HotLoop {
+    fn default() -> Self {
+        HotLoop {
+            min_depth: 2,
+            min_trip_count: 1000,
+        }
+    }
+}
+
+/// Everything a run needs to know besides the paths.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub rules: RuleSelection,
+    pub target: TargetVersion,
+    /// The trip count the cost model uses for a loop whose count it cannot see.
+    pub assume_iterations: u64,
+    pub hot_loop: HotLoop,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            rules: RuleSelection::all(),
+            target: TargetVersion::DEFAULT,
+            assume_iterations: 100,
+            hot_loop: HotLoop::default(),
+        }
+    }
+}
+
+/// The set of enabled rules.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleSelection {
+    enabled: Vec<Rule>,
+}
+
+/// A `--select`/`--ignore` value that names no rule.
+#[derive(Debug, PartialEq, Eq)]
+pub struct UnknownSelector(pub String);
+
+impl fmt::Display for UnknownSelector {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "unknown rule selector `{}`: expected a rule code or a prefix of one (e.g. `MEM2`, `MEM201`) or `ALL`",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for UnknownSelector {}
+
+impl RuleSelection {
+    pub fn all() -> Self {
+        RuleSelection {
+            enabled: Rule::ALL.to_vec(),
+        }
+    }
+
+    /// Resolves selectors the way ruff does: for each rule the most specific matching selector
+    /// wins, so `--select MEM201 --ignore MEM2` keeps MEM201; on a tie `--ignore` wins.
+    /// An empty `select` means every rule.
+    pub fn from_selectors(select: &[String], ignore: &[String]) -> Result<Self, UnknownSelector> {
+        let select = parse_selectors(select)?;
+        let ignore = parse_selectors(ignore)?;
+        let select_all = [Selector::All];
+        let select = if select.is_empty() {
+            &select_all[..]
+        } else {
+            &select[..]
+        };
+        let enabled = Rule::ALL
+            .iter()
+            .copied()
+            .filter(|rule| {
+                let selected = best_match(select, *rule);
+                let ignored = best_match(&ignore, *rule);
+                match (selected, ignored) {
+                    (Some(s), Some(i)) => s > i,
+                    (Some(_), None) => true,
+                    (None, _) => false,
+                }
+            })
+            .collect();
+        Ok(RuleSelection { enabled })
+    }
+
+    pub fn is_enabled(&self, rule: Rule) -> bool {
+        self.enabled.contains(&rule)
+    }
+
+    pub fn enabled(&self) -> &[Rule] {
+        &self.enabled
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Selector {
+    All,
+    Prefix(String),
+}
+
+impl Selector {
+    /// How specific a match is (longer prefixes are more specific), or `None` for no match.
+    fn specificity(&self, rule: Rule) -> Option<usize> {
+        match self {
+            Selector::All => Some(0),
+            Selector::Prefix(prefix) => rule.code().starts_with(prefix).then_some(prefix.len()),
+        }
+    }
+}
+
+fn best_match(selectors: &[Selector], rule: Rule) -> Option<usize> {
+    selectors.iter().filter_map(|s| s.specificity(rule)).max()
+}
+
+/// Splits comma-separated values and rejects selectors that match no rule, as ruff does.
+fn parse_selectors(values: &[String]) -> Result<Vec<Selector>, UnknownSelector> {
+    values
+        .iter()
+        .flat_map(|value| value.split(','))
+        .map(str::trim)
+        .filter(|value| !value.is_empty())
+        .map(|value| {
+            let upper = value.to_ascii_uppercase();
+            if upper == "ALL" {
+                return Ok(Selector::All);
+            }
+            let selector = Selector::Prefix(upper);
+            if Rule::ALL
+                .iter()
+                .any(|rule| selector.specificity(*rule).is_some())
+            {
+                Ok(selector)
+            } else {
+                Err(UnknownSelector(value.to_string()))
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(selection: &RuleSelection) -> Vec<&'static str> {
+        selection.enabled().iter().map(|r| r.code()).collect()
+    }
+
+    fn strings(values: &[&str]) -> Vec<String> {
+        values.iter().map(|v| v.to_string()).collect()
+    }
+
+    #[test]
+    fn empty_select_enables_everything() {
+        let selection = RuleSelection::from_selectors(&[], &[]).unwrap();
+        assert_eq!(selection.enabled().len(), Rule::ALL.len());
+    }
+
+    #[test]
+    fn prefix_selects_a_family() {
+        let selection = RuleSelection::from_selectors(&strings(&["MEM2"]), &[]).unwrap();
+        assert_eq!(codes(&selection), ["MEM201", "MEM202", "MEM203"]);
+    }
+
+    #[test]
+    fn more_specific_selector_wins() {
+        let selection =
+            RuleSelection::from_selectors(&strings(&["MEM201"]), &strings(&["MEM2"])).unwrap();
+        assert_eq!(codes(&selection), ["MEM201"]);
+        let selection =
+            RuleSelection::from_selectors(&strings(&["MEM2"]), &strings(&["MEM201"])).unwrap();
+        assert_eq!(codes(&selection), ["MEM202", "MEM203"]);
+    }
+
+    #[test]
+    fn ignore_wins_a_tie_and_commas_split() {
+        let selection =
+            RuleSelection::from_selectors(&strings(&["MEM1,MEM4"]), &strings(&["mem1"])).unwrap();
+        assert_eq!(codes(&selection), ["MEM401", "MEM402"]);
+    }
+
+    #[test]
+    fn unknown_selector_is_an_error() {
+        let error = RuleSelection::from_selectors(&strings(&["E501"]), &[]).unwrap_err();
+        assert_eq!(error, UnknownSelector("E501".to_string()));
+    }
+
+    #[test]
+    fn target_versions_parse_both_spellings() {
+        assert_eq!("py38".parse::<TargetVersion>().unwrap().minor(), 8);
+        assert_eq!("3.14".parse::<TargetVersion>().unwrap().minor(), 14);
+        assert!("py37".parse::<TargetVersion>().is_err());
+        assert!("py315".parse::<TargetVersion>().is_err());
+        assert_eq!(TargetVersion::DEFAULT.to_string(), "py312");
+    }
+}
