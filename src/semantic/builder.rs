@@ -1,0 +1,159 @@
+//! Builds a [`SemanticModel`] in one pass over the module: scopes, loops, bindings and loads,
+//! recorded as the [walk](super::walk) meets them.
+
+use ruff_python_ast::{self as ast, Expr, ExprContext, Stmt};
+use ruff_text_size::Ranged;
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use super::walk::{self, Context, Declaration, Hooks, NewBinding, Node};
+use super::{
+    Binding, BindingKind, Loop, LoopId, LoopNode, Reference, Scope, ScopeId, ScopeNode,
+    SemanticModel, Usage,
+};
+use crate::config::TargetVersion;
+
+pub(super) fn build(module: &ast::ModModule, target: TargetVersion) -> SemanticModel<'_> {
+    let model = SemanticModel {
+        scopes: Vec::new(),
+        scope_ids: FxHashMap::default(),
+        loops: Vec::new(),
+        loop_ids: FxHashMap::default(),
+        imported_packages: FxHashSet::default(),
+        target,
+    };
+    walk::walk_module(module, Builder { model }).model
+}
+
+struct Builder<'a> {
+    model: SemanticModel<'a>,
+}
+
+impl<'a> Builder<'a> {
+    fn scope_mut(&mut self, id: ScopeId) -> &mut Scope<'a> {
+        &mut self.model.scopes[id.index()]
+    }
+}
+
+impl<'a> Hooks<'a> for Builder<'a> {
+    fn enter_scope(&mut self, node: ScopeNode<'a>, parent: Option<ScopeId>) -> ScopeId {
+        let id = ScopeId(u32::try_from(self.model.scopes.len()).unwrap_or(u32::MAX));
+        self.model.scopes.push(Scope::new(node, parent));
+        self.model.scope_ids.insert(node.key(), id);
+        if let Some(parent) = parent {
+            self.scope_mut(parent).children.push(id);
+        }
+        id
+    }
+
+    fn enter_loop(&mut self, node: LoopNode<'a>, context: &Context<'a>) -> Option<LoopId> {
+        let id = LoopId(u32::try_from(self.model.loops.len()).unwrap_or(u32::MAX));
+        self.model.loops.push(Loop {
+            node,
+            parent: context.loop_id(),
+            scope: context.scope(),
+        });
+        self.model.loop_ids.insert(node.key(), id);
+        Some(id)
+    }
+
+    fn bind(&mut self, context: &Context<'a>, binding: NewBinding<'a>) {
+        if matches!(binding.kind, BindingKind::AugmentedAssignment { .. }) {
+            // `s += x` reads `s` before it stores it.
+            let reference = Reference {
+                name: binding.name,
+                range: binding.range,
+                loop_id: context.loop_id(),
+                usage: Usage::AugmentedAssignment,
+            };
+            self.scope_mut(binding.scope).references.push(reference);
+        }
+        let entry = Binding {
+            kind: binding.kind,
+            range: binding.range,
+            statement: context.statement(),
+            loop_id: context.loop_id(),
+        };
+        self.scope_mut(binding.scope)
+            .bindings
+            .entry(binding.name)
+            .or_default()
+            .push(entry);
+    }
+
+    fn declare(&mut self, context: &Context<'a>, declaration: Declaration<'a>) {
+        if let Declaration::Imports(package) = declaration {
+            self.model.imported_packages.insert(package);
+            return;
+        }
+        let scope = self.scope_mut(context.scope());
+        match declaration {
+            Declaration::Global(name) => {
+                scope.declared_global.insert(name);
+            }
+            Declaration::Nonlocal(name) => {
+                scope.declared_nonlocal.insert(name);
+            }
+            Declaration::StarImport => scope.star_import = true,
+            Declaration::Imports(_) => {}
+        }
+    }
+
+    fn expr(&mut self, context: &Context<'a>, expr: &'a Expr) {
+        if let Expr::Name(name) = expr
+            && name.ctx == ExprContext::Load
+        {
+            let reference = Reference {
+                name: name.id.as_str(),
+                range: name.range,
+                loop_id: context.loop_id(),
+                usage: usage(expr, context.parents()),
+            };
+            self.scope_mut(context.scope()).references.push(reference);
+        }
+    }
+}
+
+/// Classifies a load by the expressions around it.
+fn usage<'a>(expr: &'a Expr, parents: &[Node<'a>]) -> Usage<'a> {
+    let mut ancestors = parents.iter().rev();
+    match ancestors.next() {
+        Some(Node::Expr(Expr::Attribute(attribute))) => {
+            let call = match ancestors.next() {
+                Some(Node::Expr(Expr::Call(call))) if is_same(&call.func, attribute) => Some(call),
+                _ => None,
+            };
+            let statement =
+                call.is_some() && matches!(ancestors.next(), Some(Node::Stmt(Stmt::Expr(_))));
+            Usage::Attribute {
+                attribute,
+                call,
+                statement,
+            }
+        }
+        Some(Node::Expr(Expr::Call(call))) => call
+            .arguments
+            .args
+            .iter()
+            .position(|argument| std::ptr::eq(argument, expr))
+            .map_or(Usage::Other, |index| Usage::Argument { call, index }),
+        Some(Node::Stmt(Stmt::For(for_stmt))) if std::ptr::eq(for_stmt.iter.as_ref(), expr) => {
+            Usage::ForIterable
+        }
+        Some(Node::Expr(
+            Expr::ListComp(ast::ExprListComp { generators, .. })
+            | Expr::SetComp(ast::ExprSetComp { generators, .. })
+            | Expr::DictComp(ast::ExprDictComp { generators, .. })
+            | Expr::Generator(ast::ExprGenerator { generators, .. }),
+        )) if generators
+            .first()
+            .is_some_and(|first| std::ptr::eq(&first.iter, expr)) =>
+        {
+            Usage::ComprehensionIterable
+        }
+        _ => Usage::Other,
+    }
+}
+
+fn is_same(func: &Expr, attribute: &ast::ExprAttribute) -> bool {
+    matches!(func, Expr::Attribute(inner) if inner.range() == attribute.range())
+}

@@ -1,0 +1,529 @@
+//! The semantic model of one module: its scopes, what each binds, every load of a name and the
+//! loops code runs in, so that rules can ask "is this load local, enclosing, global or
+//! builtin?" and get CPython's answer.
+//!
+//! CPython decides at compile time: a function's locals are its parameters plus every name bound
+//! anywhere in its body, even after a use; `global` and `nonlocal` override that; class bodies
+//! are invisible to the functions nested in them. That needs the whole scope before any load can
+//! be resolved, so the model is built by a pass of its own ([`builder`]) before rules run.
+
+mod builder;
+pub mod builtins;
+pub mod walk;
+
+use ruff_python_ast::{self as ast, Expr, Operator, Stmt};
+use ruff_text_size::TextRange;
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::config::TargetVersion;
+pub use walk::{Context, Node, ScopeClass};
+
+/// Index of a scope in its model. The module scope is always the first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ScopeId(u32);
+
+impl ScopeId {
+    pub const MODULE: ScopeId = ScopeId(0);
+
+    fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// Index of a loop in its model.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LoopId(u32);
+
+impl LoopId {
+    fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// The syntax that opens a scope.
+#[derive(Clone, Copy, Debug)]
+pub enum ScopeNode<'a> {
+    Module,
+    Class(&'a ast::StmtClassDef),
+    Function(&'a ast::StmtFunctionDef),
+    Lambda(&'a ast::ExprLambda),
+    /// A comprehension or generator expression.
+    Comprehension(&'a Expr),
+    TypeParams(&'a ast::TypeParams),
+}
+
+/// The syntax that opens a loop.
+#[derive(Clone, Copy, Debug)]
+pub enum LoopNode<'a> {
+    For(&'a ast::StmtFor),
+    While(&'a ast::StmtWhile),
+    /// One `for` clause of a comprehension.
+    Comprehension(&'a ast::Comprehension),
+}
+
+/// Identifies a node by address: the AST outlives the model and never moves, and two passes
+/// over it see the same addresses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct NodeKey(usize);
+
+impl NodeKey {
+    fn of<T>(node: &T) -> NodeKey {
+        NodeKey(std::ptr::from_ref(node) as usize)
+    }
+}
+
+impl ScopeNode<'_> {
+    fn key(self) -> NodeKey {
+        match self {
+            ScopeNode::Module => NodeKey(0),
+            ScopeNode::Class(node) => NodeKey::of(node),
+            ScopeNode::Function(node) => NodeKey::of(node),
+            ScopeNode::Lambda(node) => NodeKey::of(node),
+            ScopeNode::Comprehension(node) => NodeKey::of(node),
+            ScopeNode::TypeParams(node) => NodeKey::of(node),
+        }
+    }
+}
+
+impl<'a> LoopNode<'a> {
+    fn key(self) -> NodeKey {
+        match self {
+            LoopNode::For(node) => NodeKey::of(node),
+            LoopNode::While(node) => NodeKey::of(node),
+            LoopNode::Comprehension(node) => NodeKey::of(node),
+        }
+    }
+
+    /// The iterable of a `for` loop or clause.
+    pub fn iterable(self) -> Option<&'a Expr> {
+        match self {
+            LoopNode::For(node) => Some(&node.iter),
+            LoopNode::Comprehension(node) => Some(&node.iter),
+            LoopNode::While(_) => None,
+        }
+    }
+
+    /// The statements run on every iteration (none for a comprehension clause).
+    pub fn body(self) -> &'a [Stmt] {
+        match self {
+            LoopNode::For(node) => &node.body,
+            LoopNode::While(node) => &node.body,
+            LoopNode::Comprehension(_) => &[],
+        }
+    }
+
+    pub fn range(self) -> TextRange {
+        match self {
+            LoopNode::For(node) => node.range,
+            LoopNode::While(node) => node.range,
+            LoopNode::Comprehension(node) => node.range,
+        }
+    }
+}
+
+/// How a name came to be bound.
+#[derive(Clone, Copy, Debug)]
+pub enum BindingKind<'a> {
+    /// `name = value` or `name: T = value`: the value is bound to exactly this name.
+    Assignment(&'a Expr),
+    /// `name op= value`.
+    AugmentedAssignment {
+        op: Operator,
+        value: &'a Expr,
+    },
+    /// `(name := value)`.
+    NamedExpr(&'a Expr),
+    /// One name of a tuple, list or starred target.
+    Unpacking,
+    LoopTarget,
+    WithTarget,
+    Parameter,
+    /// `import a.b` (binds `a`, module `a`) or `import a.b as c` (binds `c`, module `a.b`).
+    Import {
+        module: &'a str,
+    },
+    FromImport,
+    FunctionDef,
+    ClassDef,
+    ExceptHandler,
+    MatchCapture,
+    TypeParam,
+    TypeAlias,
+    /// `name: T` with no value.
+    Annotation,
+    Deletion,
+}
+
+/// One binding of a name in a scope.
+#[derive(Clone, Copy, Debug)]
+pub struct Binding<'a> {
+    pub kind: BindingKind<'a>,
+    /// The bound name's own range.
+    pub range: TextRange,
+    /// The statement that binds it.
+    pub statement: Option<&'a Stmt>,
+    /// The innermost loop, in the same function, that the binding runs in.
+    pub loop_id: Option<LoopId>,
+}
+
+/// How a loaded name is used, read off its parent expression.
+#[derive(Clone, Copy, Debug)]
+pub enum Usage<'a> {
+    /// `name.attribute`; `call` is set when that attribute is called right away, and
+    /// `statement` when the whole call is an expression statement (`name.append(x)`).
+    Attribute {
+        attribute: &'a ast::ExprAttribute,
+        call: Option<&'a ast::ExprCall>,
+        statement: bool,
+    },
+    /// The `index`-th positional argument of `call`.
+    Argument {
+        call: &'a ast::ExprCall,
+        index: usize,
+    },
+    /// The iterable of a `for` statement.
+    ForIterable,
+    /// The first iterable of a comprehension (evaluated in the enclosing scope).
+    ComprehensionIterable,
+    /// The target of `name op= value`, which reads `name` before storing it.
+    AugmentedAssignment,
+    Other,
+}
+
+/// A load of a name.
+#[derive(Clone, Copy, Debug)]
+pub struct Reference<'a> {
+    pub name: &'a str,
+    pub range: TextRange,
+    pub loop_id: Option<LoopId>,
+    pub usage: Usage<'a>,
+}
+
+/// One scope: what it binds, what it declares, what it loads.
+#[derive(Debug)]
+pub struct Scope<'a> {
+    pub node: ScopeNode<'a>,
+    pub parent: Option<ScopeId>,
+    children: Vec<ScopeId>,
+    bindings: FxHashMap<&'a str, Vec<Binding<'a>>>,
+    references: Vec<Reference<'a>>,
+    declared_global: FxHashSet<&'a str>,
+    declared_nonlocal: FxHashSet<&'a str>,
+    star_import: bool,
+}
+
+impl<'a> Scope<'a> {
+    fn new(node: ScopeNode<'a>, parent: Option<ScopeId>) -> Scope<'a> {
+        Scope {
+            node,
+            parent,
+            children: Vec::new(),
+            bindings: FxHashMap::default(),
+            references: Vec::new(),
+            declared_global: FxHashSet::default(),
+            declared_nonlocal: FxHashSet::default(),
+            star_import: false,
+        }
+    }
+
+    /// True if the scope binds `name` anywhere (the compile-time notion of "local").
+    pub fn binds(&self, name: &str) -> bool {
+        self.bindings.contains_key(name)
+    }
+
+    /// Every binding of `name` in this scope, in source order.
+    pub fn bindings_of(&self, name: &str) -> &[Binding<'a>] {
+        self.bindings.get(name).map_or(&[], Vec::as_slice)
+    }
+
+    /// Every name bound here with its bindings, in no particular order.
+    pub fn bindings(&self) -> impl Iterator<Item = (&'a str, &[Binding<'a>])> {
+        self.bindings
+            .iter()
+            .map(|(name, list)| (*name, list.as_slice()))
+    }
+
+    /// Every load in this scope, in source order.
+    pub fn references(&self) -> &[Reference<'a>] {
+        &self.references
+    }
+
+    pub fn declares_global(&self, name: &str) -> bool {
+        self.declared_global.contains(name)
+    }
+
+    pub fn declares_nonlocal(&self, name: &str) -> bool {
+        self.declared_nonlocal.contains(name)
+    }
+
+    pub fn children(&self) -> &[ScopeId] {
+        &self.children
+    }
+
+    pub fn is_function(&self) -> bool {
+        matches!(self.node, ScopeNode::Function(_) | ScopeNode::Lambda(_))
+    }
+
+    /// Class bodies and modules bind with `STORE_NAME`/`STORE_GLOBAL`, functions with `STORE_FAST`.
+    fn class(&self) -> ScopeClass {
+        match self.node {
+            ScopeNode::Module => ScopeClass::Module,
+            ScopeNode::Class(_) => ScopeClass::Class,
+            ScopeNode::Function(_) | ScopeNode::Lambda(_) => ScopeClass::Function,
+            ScopeNode::Comprehension(_) => ScopeClass::Comprehension,
+            ScopeNode::TypeParams(_) => ScopeClass::TypeParams,
+        }
+    }
+}
+
+/// One loop.
+#[derive(Debug)]
+pub struct Loop<'a> {
+    pub node: LoopNode<'a>,
+    /// The loop this one is nested in, within the same function.
+    pub parent: Option<LoopId>,
+    /// The scope the loop's iterable is resolved in.
+    pub scope: ScopeId,
+}
+
+/// Where a load finds its value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Resolution {
+    /// A local of the scope itself (`LOAD_FAST`, or `LOAD_NAME` in a class body).
+    Local,
+    /// A variable of an enclosing function (`LOAD_DEREF`).
+    Enclosing(ScopeId),
+    /// A module global; `declared` when a `global` statement made it so.
+    Global { declared: bool },
+    /// A builtin of the target version.
+    Builtin,
+    /// Bound nowhere the compiler can see: a `NameError` or a dynamically created global.
+    Unresolved,
+}
+
+/// Module attributes every module has without binding them.
+const MODULE_GLOBALS: &[&str] = &[
+    "__annotations__",
+    "__builtins__",
+    "__cached__",
+    "__dict__",
+    "__doc__",
+    "__file__",
+    "__loader__",
+    "__name__",
+    "__package__",
+    "__path__",
+    "__spec__",
+];
+
+/// The semantic model of one module.
+#[derive(Debug)]
+pub struct SemanticModel<'a> {
+    scopes: Vec<Scope<'a>>,
+    scope_ids: FxHashMap<NodeKey, ScopeId>,
+    loops: Vec<Loop<'a>>,
+    loop_ids: FxHashMap<NodeKey, LoopId>,
+    /// The top-level package of every `import` and `from ... import` in the module.
+    imported_packages: FxHashSet<&'a str>,
+    target: TargetVersion,
+}
+
+impl<'a> SemanticModel<'a> {
+    /// Builds the model of `module` as CPython `target` would compile it.
+    pub fn build(module: &'a ast::ModModule, target: TargetVersion) -> SemanticModel<'a> {
+        builder::build(module, target)
+    }
+
+    pub fn scope(&self, id: ScopeId) -> &Scope<'a> {
+        &self.scopes[id.index()]
+    }
+
+    /// The scope `node` opens, if the model has seen it.
+    pub fn scope_id(&self, node: ScopeNode<'a>) -> Option<ScopeId> {
+        self.scope_ids.get(&node.key()).copied()
+    }
+
+    pub fn loop_(&self, id: LoopId) -> &Loop<'a> {
+        &self.loops[id.index()]
+    }
+
+    pub fn loop_id(&self, node: LoopNode<'a>) -> Option<LoopId> {
+        self.loop_ids.get(&node.key()).copied()
+    }
+
+    /// `id` and the loops it is nested in, innermost first.
+    pub fn loop_chain(&self, id: Option<LoopId>) -> impl Iterator<Item = LoopId> + '_ {
+        std::iter::successors(id, move |id| self.loop_(*id).parent)
+    }
+
+    /// The outermost loop of the chain `id` belongs to.
+    pub fn outermost_loop(&self, id: LoopId) -> LoopId {
+        self.loop_chain(Some(id)).last().unwrap_or(id)
+    }
+
+    /// True if `inner` is `outer` or nested in it.
+    pub fn loop_is_within(&self, inner: Option<LoopId>, outer: LoopId) -> bool {
+        self.loop_chain(inner).any(|id| id == outer)
+    }
+
+    /// The number of iterations of a loop over `range(...)` with integer literal arguments,
+    /// when `range` is the builtin.
+    pub fn trip_count(&self, id: LoopId) -> Option<u64> {
+        let loop_ = self.loop_(id);
+        let Expr::Call(call) = loop_.node.iterable()? else {
+            return None;
+        };
+        if !self.is_builtin_call(loop_.scope, call, "range") || !call.arguments.keywords.is_empty()
+        {
+            return None;
+        }
+        let arguments: Option<Vec<i128>> = call.arguments.args.iter().map(int_literal).collect();
+        let (start, stop, step) = match arguments?.as_slice() {
+            [stop] => (0, *stop, 1),
+            [start, stop] => (*start, *stop, 1),
+            [start, stop, step] if *step != 0 => (*start, *stop, *step),
+            _ => return None,
+        };
+        let span = if step > 0 { stop - start } else { start - stop };
+        let step = step.abs();
+        let count = if span <= 0 {
+            0
+        } else {
+            (span + step - 1) / step
+        };
+        u64::try_from(count).ok()
+    }
+
+    /// True if `call` calls the builtin `name` (not shadowed in `scope`).
+    pub fn is_builtin_call(&self, scope: ScopeId, call: &ast::ExprCall, name: &str) -> bool {
+        matches!(call.func.as_ref(), Expr::Name(func) if func.id.as_str() == name)
+            && self.resolve(scope, name) == Resolution::Builtin
+    }
+
+    /// The builtin a call's callee names, if it is an unshadowed builtin.
+    pub fn builtin_callee<'e>(&self, scope: ScopeId, call: &'e ast::ExprCall) -> Option<&'e str> {
+        match call.func.as_ref() {
+            Expr::Name(func) if self.resolve(scope, func.id.as_str()) == Resolution::Builtin => {
+                Some(func.id.as_str())
+            }
+            _ => None,
+        }
+    }
+
+    /// Resolves a load of `name` in `scope` by CPython's rules.
+    pub fn resolve(&self, scope: ScopeId, name: &str) -> Resolution {
+        let current = self.scope(scope);
+        if current.declares_global(name) {
+            return Resolution::Global { declared: true };
+        }
+        if current.declares_nonlocal(name) {
+            return self.resolve_free(current.parent, name);
+        }
+        if current.class() == ScopeClass::Module {
+            return self.resolve_in_module(name);
+        }
+        if current.binds(name) {
+            return Resolution::Local;
+        }
+        self.resolve_free(current.parent, name)
+    }
+
+    /// Resolves a name that is not local: enclosing functions first (class bodies are not
+    /// visible from nested scopes), then the module, then builtins.
+    fn resolve_free(&self, mut next: Option<ScopeId>, name: &str) -> Resolution {
+        while let Some(id) = next {
+            let scope = self.scope(id);
+            match scope.class() {
+                ScopeClass::Module => return self.resolve_in_module(name),
+                ScopeClass::Class => {}
+                ScopeClass::Function | ScopeClass::Comprehension | ScopeClass::TypeParams => {
+                    if scope.declares_global(name) {
+                        return Resolution::Global { declared: true };
+                    }
+                    if scope.binds(name) || scope.declares_nonlocal(name) {
+                        return Resolution::Enclosing(id);
+                    }
+                }
+            }
+            next = scope.parent;
+        }
+        self.resolve_in_module(name)
+    }
+
+    fn resolve_in_module(&self, name: &str) -> Resolution {
+        let module = self.scope(ScopeId::MODULE);
+        if module.binds(name) || MODULE_GLOBALS.contains(&name) {
+            Resolution::Global { declared: false }
+        } else if builtins::is_builtin(name, self.target) {
+            Resolution::Builtin
+        } else if module.star_import {
+            // `from x import *` may have bound it.
+            Resolution::Global { declared: false }
+        } else {
+            Resolution::Unresolved
+        }
+    }
+
+    /// The module an imported name refers to, when every module-level binding of `name` is an
+    /// `import` of that same module (`import math`, `import os.path`, `import numpy as np`).
+    pub fn imported_module(&self, name: &str) -> Option<&'a str> {
+        let bindings = self.scope(ScopeId::MODULE).bindings_of(name);
+        let mut modules = bindings.iter().map(|binding| match binding.kind {
+            BindingKind::Import { module } => Some(module),
+            _ => None,
+        });
+        let first = modules.next()??;
+        modules.all(|module| module == Some(first)).then_some(first)
+    }
+
+    /// True if the module imports any of `packages` (or a submodule of one), anywhere.
+    pub fn imports_any(&self, packages: &[&str]) -> bool {
+        self.imported_packages
+            .iter()
+            .any(|imported| packages.contains(imported))
+    }
+
+    /// True if a nested scope reads or rebinds `name` from `scope`, which makes it a cell
+    /// variable (`STORE_DEREF` rather than `STORE_FAST`).
+    pub fn is_captured(&self, scope: ScopeId, name: &str) -> bool {
+        self.descendants(scope).into_iter().any(|nested| {
+            let inner = self.scope(nested);
+            let mentions = inner.declares_nonlocal(name)
+                || inner
+                    .references()
+                    .iter()
+                    .any(|reference| reference.name == name);
+            mentions && self.resolve(nested, name) == Resolution::Enclosing(scope)
+        })
+    }
+
+    /// Every scope nested in `id`, at any depth.
+    pub fn descendants(&self, id: ScopeId) -> Vec<ScopeId> {
+        let mut found = Vec::new();
+        let mut pending = self.scope(id).children.clone();
+        while let Some(next) = pending.pop() {
+            found.push(next);
+            pending.extend_from_slice(&self.scope(next).children);
+        }
+        found
+    }
+}
+
+/// An integer literal, possibly negated.
+fn int_literal(expr: &Expr) -> Option<i128> {
+    match expr {
+        Expr::NumberLiteral(ast::ExprNumberLiteral {
+            value: ast::Number::Int(value),
+            ..
+        }) => value.as_i64().map(i128::from),
+        Expr::UnaryOp(ast::ExprUnaryOp {
+            op: ast::UnaryOp::USub,
+            operand,
+            ..
+        }) => int_literal(operand).map(|value| -value),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests;
