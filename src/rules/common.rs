@@ -1,0 +1,537 @@
+//! Helpers more than one rule needs.
+
+use ruff_python_ast::{self as ast, CmpOp, Expr, Operator, Stmt};
+use ruff_text_size::{Ranged, TextRange};
+
+use crate::checker::Checker;
+use crate::model::{Length, Store};
+use crate::semantic::{BindingKind, Context, LoopId, Node, ScopeClass, ScopeId, ScopeNode};
+
+/// Each `left op right` link of a comparison, so `a == b == c` yields `a == b` and `b == c`.
+pub fn comparison_pairs(compare: &ast::ExprCompare) -> impl Iterator<Item = (&Expr, CmpOp, &Expr)> {
+    let lefts = std::iter::once(compare.left.as_ref()).chain(compare.comparators.iter());
+    lefts
+        .zip(compare.ops.iter().copied())
+        .zip(compare.comparators.iter())
+        .map(|((left, op), right)| (left, op, right))
+}
+
+/// The range of one comparison link, from its left operand to its right.
+pub fn pair_range(left: &Expr, right: &Expr) -> TextRange {
+    TextRange::new(left.start(), right.end())
+}
+
+/// Method and function names whose arguments are query or element-wise expressions in
+/// SQLAlchemy, pandas, NumPy, Django and PySpark, where `==` is overloaded to build an
+/// expression and `is` would silently break the query.
+const QUERY_CALLS: &[&str] = &[
+    "filter",
+    "filter_by",
+    "where",
+    "having",
+    "query",
+    "exclude",
+    "when",
+    "join",
+    "outerjoin",
+    "and_",
+    "or_",
+    "not_",
+    "case",
+];
+
+/// True when the comparison being visited builds an element-wise or query expression: it sits
+/// (through parentheses, tuples and `&`, `|`, `^`, `~`) in a subscript index (`df[df.a == None]`),
+/// in the arguments of a query-style call (`.filter(User.name == None)`), or is combined with
+/// bitwise operators, which on plain booleans nobody writes.
+pub fn builds_query(context: &Context) -> bool {
+    let mut child: Option<TextRange> = None;
+    for node in context.parents().iter().rev() {
+        let Node::Expr(expr) = node else {
+            return false;
+        };
+        let from = child.unwrap_or_default();
+        child = Some(expr.range());
+        match expr {
+            Expr::BinOp(ast::ExprBinOp {
+                op: Operator::BitAnd | Operator::BitOr | Operator::BitXor,
+                ..
+            })
+            | Expr::UnaryOp(ast::ExprUnaryOp {
+                op: ast::UnaryOp::Invert,
+                ..
+            }) => return true,
+            Expr::Tuple(_) | Expr::List(_) => {}
+            Expr::Subscript(subscript) => return subscript.slice.range().contains_range(from),
+            Expr::Call(call) => {
+                return call.arguments.range.contains_range(from) && is_query_call(call);
+            }
+            _ => return false,
+        }
+    }
+    false
+}
+
+fn is_query_call(call: &ast::ExprCall) -> bool {
+    let name = match call.func.as_ref() {
+        Expr::Name(name) => name.id.as_str(),
+        Expr::Attribute(attribute) => attribute.attr.as_str(),
+        _ => return false,
+    };
+    QUERY_CALLS.contains(&name)
+}
+
+/// Source text of an operand for a message, or `None` when it is too long or spans lines.
+pub fn short_text<'a>(checker: &Checker<'a>, expr: &Expr) -> Option<&'a str> {
+    let text = checker.text(expr.range());
+    (text.len() <= 40 && !text.contains('\n')).then_some(text)
+}
+
+/// The operands of a `+` chain, left to right: `a + (b + c) + d` gives `a, b, c, d`.
+/// Iterative, because a generated chain can be thousands of operands deep.
+pub fn add_operands(expr: &Expr) -> Vec<&Expr> {
+    let mut operands = Vec::new();
+    let mut pending = vec![expr];
+    while let Some(next) = pending.pop() {
+        match next {
+            Expr::BinOp(ast::ExprBinOp {
+                left,
+                op: Operator::Add,
+                right,
+                ..
+            }) => {
+                pending.push(right);
+                pending.push(left);
+            }
+            other => operands.push(other),
+        }
+    }
+    operands
+}
+
+/// What a value evidently is, from its syntax alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ValueKind {
+    Str,
+    Bytes,
+    /// A mutable byte buffer: `+=` on it is the linear way to build bytes.
+    ByteArray,
+    Tuple,
+    List,
+    Number,
+    Dict,
+    Set,
+    Unknown,
+}
+
+/// Builtins whose result kind is fixed.
+fn builtin_result(name: &str) -> ValueKind {
+    match name {
+        "str" | "repr" | "format" | "chr" | "ascii" | "hex" | "oct" | "bin" | "input" => {
+            ValueKind::Str
+        }
+        "bytes" => ValueKind::Bytes,
+        "bytearray" => ValueKind::ByteArray,
+        "tuple" => ValueKind::Tuple,
+        "list" | "sorted" => ValueKind::List,
+        "int" | "float" | "complex" | "len" | "abs" | "round" | "ord" | "hash" | "id" => {
+            ValueKind::Number
+        }
+        "dict" => ValueKind::Dict,
+        "set" | "frozenset" => ValueKind::Set,
+        _ => ValueKind::Unknown,
+    }
+}
+
+/// `str` methods whose result is a `str` when called on a string literal.
+const STR_METHODS: &[&str] = &[
+    "join", "format", "strip", "lstrip", "rstrip", "upper", "lower", "replace", "decode",
+];
+
+/// Classifies `expr` evaluated in `scope` by its syntax: literals, displays, well-known builtins
+/// (when not shadowed) and string methods.
+pub fn value_kind(checker: &Checker, scope: ScopeId, expr: &Expr) -> ValueKind {
+    match expr {
+        Expr::StringLiteral(_) | Expr::FString(_) => ValueKind::Str,
+        Expr::BytesLiteral(_) => ValueKind::Bytes,
+        Expr::Tuple(_) => ValueKind::Tuple,
+        Expr::List(_) | Expr::ListComp(_) => ValueKind::List,
+        Expr::NumberLiteral(_) | Expr::BooleanLiteral(_) => ValueKind::Number,
+        Expr::Dict(_) | Expr::DictComp(_) => ValueKind::Dict,
+        Expr::Set(_) | Expr::SetComp(_) => ValueKind::Set,
+        Expr::Call(call) => call_kind(checker, scope, call),
+        Expr::BinOp(ast::ExprBinOp {
+            left,
+            op: Operator::Mod,
+            ..
+        }) => match left.as_ref() {
+            Expr::StringLiteral(_) => ValueKind::Str,
+            Expr::BytesLiteral(_) => ValueKind::Bytes,
+            _ => ValueKind::Unknown,
+        },
+        Expr::BinOp(ast::ExprBinOp {
+            left,
+            op: Operator::Mult,
+            right,
+            ..
+        }) => match (
+            value_kind(checker, scope, left),
+            value_kind(checker, scope, right),
+        ) {
+            (ValueKind::Number, kind) | (kind, ValueKind::Number) => kind,
+            _ => ValueKind::Unknown,
+        },
+        Expr::BinOp(ast::ExprBinOp {
+            op: Operator::Add, ..
+        }) => add_operands(expr)
+            .into_iter()
+            .map(|operand| value_kind(checker, scope, operand))
+            .find(|kind| *kind != ValueKind::Unknown)
+            .unwrap_or(ValueKind::Unknown),
+        Expr::If(ast::ExprIf { body, orelse, .. }) => {
+            let kind = value_kind(checker, scope, body);
+            if kind == value_kind(checker, scope, orelse) {
+                kind
+            } else {
+                ValueKind::Unknown
+            }
+        }
+        _ => ValueKind::Unknown,
+    }
+}
+
+fn call_kind(checker: &Checker, scope: ScopeId, call: &ast::ExprCall) -> ValueKind {
+    if let Some(builtin) = checker.model.builtin_callee(scope, call) {
+        return builtin_result(builtin);
+    }
+    let Expr::Attribute(attribute) = call.func.as_ref() else {
+        return ValueKind::Unknown;
+    };
+    let method = attribute.attr.as_str();
+    match (attribute.value.as_ref(), method) {
+        // `.format()` is `str.format` in practice, whatever the receiver.
+        (_, "format") => ValueKind::Str,
+        (_, "encode") => ValueKind::Bytes,
+        (Expr::StringLiteral(_), _) if STR_METHODS.contains(&method) => ValueKind::Str,
+        (Expr::BytesLiteral(_), "join") => ValueKind::Bytes,
+        _ => ValueKind::Unknown,
+    }
+}
+
+fn known(kinds: impl Iterator<Item = ValueKind>) -> Vec<ValueKind> {
+    kinds.filter(|kind| *kind != ValueKind::Unknown).collect()
+}
+
+/// What a concatenation in a loop grows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target<'a> {
+    Name(&'a str),
+    /// `base.attribute`, where `base` is a plain name (`self.parts`).
+    Attribute {
+        base: &'a str,
+        attribute: &'a str,
+    },
+}
+
+impl<'a> Target<'a> {
+    fn of(expr: &'a Expr) -> Option<Target<'a>> {
+        match expr {
+            Expr::Name(name) => Some(Target::Name(name.id.as_str())),
+            Expr::Attribute(ast::ExprAttribute { value, attr, .. }) => match value.as_ref() {
+                Expr::Name(base) => Some(Target::Attribute {
+                    base: base.id.as_str(),
+                    attribute: attr.as_str(),
+                }),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    fn is(self, expr: &Expr) -> bool {
+        Target::of(expr) == Some(self)
+    }
+}
+
+impl std::fmt::Display for Target<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Target::Name(name) => f.write_str(name),
+            Target::Attribute { base, attribute } => write!(f, "{base}.{attribute}"),
+        }
+    }
+}
+
+/// `target += piece` or `target = target + piece` inside a loop.
+pub struct Accumulation<'a> {
+    pub target: Target<'a>,
+    pub statement: &'a Stmt,
+    /// What is added on each iteration.
+    pub pieces: Vec<&'a Expr>,
+    /// The innermost loop the statement runs in.
+    pub loop_id: LoopId,
+}
+
+impl<'a> Accumulation<'a> {
+    /// Recognises the statement, when it runs in a loop.
+    pub fn of(context: &Context<'a>, statement: &'a Stmt) -> Option<Accumulation<'a>> {
+        let loop_id = context.loop_id()?;
+        let (target, pieces) = match statement {
+            Stmt::AugAssign(ast::StmtAugAssign {
+                target,
+                op: Operator::Add,
+                value,
+                ..
+            }) => (Target::of(target)?, vec![value.as_ref()]),
+            Stmt::Assign(ast::StmtAssign { targets, value, .. }) => {
+                let [target] = targets.as_slice() else {
+                    return None;
+                };
+                let target = Target::of(target)?;
+                let operands = add_operands(value);
+                let (own, pieces): (Vec<&Expr>, Vec<&Expr>) =
+                    operands.into_iter().partition(|operand| target.is(operand));
+                if own.len() != 1 || pieces.is_empty() {
+                    return None;
+                }
+                (target, pieces)
+            }
+            _ => return None,
+        };
+        Some(Accumulation {
+            target,
+            statement,
+            pieces,
+            loop_id,
+        })
+    }
+
+    /// What the target evidently holds, from its initialisations in the same scope (or, for
+    /// `self.attr`, in the class's `__init__`).
+    pub fn initial_kinds(&self, checker: &Checker<'a>, context: &Context<'a>) -> Vec<ValueKind> {
+        let scope = context.scope();
+        known(
+            self.initial_values(checker, context)
+                .into_iter()
+                .map(|value| value_kind(checker, scope, value)),
+        )
+    }
+
+    /// What the pieces added to the target evidently are.
+    pub fn piece_kinds(&self, checker: &Checker<'a>, context: &Context<'a>) -> Vec<ValueKind> {
+        let scope = context.scope();
+        known(
+            self.pieces
+                .iter()
+                .map(|piece| value_kind(checker, scope, piece)),
+        )
+    }
+
+    /// The values the target is assigned outside accumulations.
+    fn initial_values(&self, checker: &Checker<'a>, context: &Context<'a>) -> Vec<&'a Expr> {
+        let scope = checker.model.scope(context.scope());
+        match self.target {
+            Target::Name(name) => scope
+                .bindings_of(name)
+                .iter()
+                .filter_map(|binding| match binding.kind {
+                    BindingKind::Assignment(value) | BindingKind::NamedExpr(value) => Some(value),
+                    _ => None,
+                })
+                .filter(|value| !self.accumulates(value))
+                .collect(),
+            Target::Attribute { base, attribute } => {
+                let mut bodies: Vec<(&'a [Stmt], &'a str)> = Vec::new();
+                if let ScopeNode::Function(function) = scope.node {
+                    bodies.push((&function.body, base));
+                    if let Some(init) = self.class_init(checker, context, function, base) {
+                        bodies.push(init);
+                    }
+                }
+                let mut values = Vec::new();
+                for (body, base) in bodies {
+                    for_each_statement(body, &mut |statement| {
+                        values.extend(attribute_assignment(statement, base, attribute));
+                    });
+                }
+                values.retain(|value| !self.accumulates(value));
+                values
+            }
+        }
+    }
+
+    /// The body of `__init__` and the name of its `self`, when `base` is the first parameter of
+    /// a method.
+    fn class_init(
+        &self,
+        checker: &Checker<'a>,
+        context: &Context<'a>,
+        method: &'a ast::StmtFunctionDef,
+        base: &str,
+    ) -> Option<(&'a [Stmt], &'a str)> {
+        if first_parameter(method) != Some(base) {
+            return None;
+        }
+        let parent = checker.model.scope(context.scope()).parent?;
+        let ScopeNode::Class(class) = checker.model.scope(parent).node else {
+            return None;
+        };
+        class.body.iter().find_map(|statement| match statement {
+            Stmt::FunctionDef(init) if init.name.as_str() == "__init__" => {
+                Some((init.body.as_slice(), first_parameter(init)?))
+            }
+            _ => None,
+        })
+    }
+
+    /// True if `value` is itself an accumulation of the target (`target + x`).
+    fn accumulates(&self, value: &Expr) -> bool {
+        matches!(
+            value,
+            Expr::BinOp(ast::ExprBinOp {
+                op: Operator::Add,
+                ..
+            })
+        ) && add_operands(value)
+            .iter()
+            .any(|operand| self.target.is(operand))
+    }
+
+    /// True when the loop body gives the target a fresh value before the concatenation, so
+    /// nothing accumulates across iterations.
+    pub fn reinitialised_in_loop(&self, checker: &Checker<'a>, context: &Context<'a>) -> bool {
+        let loop_node = checker.model.loop_(self.loop_id).node;
+        let loop_range = loop_node.range();
+        let before = self.statement.start();
+        match self.target {
+            Target::Name(name) => checker
+                .model
+                .scope(context.scope())
+                .bindings_of(name)
+                .iter()
+                .any(|binding| {
+                    loop_range.contains_range(binding.range)
+                        && binding.range.start() < before
+                        && match binding.kind {
+                            BindingKind::AugmentedAssignment { .. } => false,
+                            BindingKind::Assignment(value) => !self.accumulates(value),
+                            _ => true,
+                        }
+                }),
+            Target::Attribute { base, attribute } => {
+                let mut found = false;
+                for_each_statement(loop_node.body(), &mut |statement| {
+                    found |= statement.start() < before
+                        && attribute_assignment(statement, base, attribute)
+                            .is_some_and(|value| !self.accumulates(value));
+                });
+                found
+            }
+        }
+    }
+
+    /// How the result is stored, which decides whether CPython can grow a str in place.
+    pub fn store(&self, checker: &Checker<'a>, context: &Context<'a>) -> Store {
+        let Target::Name(name) = self.target else {
+            return Store::Attribute;
+        };
+        let scope_id = context.scope();
+        let scope = checker.model.scope(scope_id);
+        match context.frame_class() {
+            ScopeClass::Module | ScopeClass::Class => Store::Name,
+            _ if scope.declares_global(name) => Store::Global,
+            _ if scope.declares_nonlocal(name) || checker.model.is_captured(scope_id, name) => {
+                Store::Closure
+            }
+            _ => Store::Local,
+        }
+    }
+
+    /// The combined length of the pieces when every piece is a literal that shows it.
+    pub fn piece_length(&self, measure: impl Fn(&Expr) -> Option<u64>) -> Length {
+        self.pieces
+            .iter()
+            .map(|piece| measure(piece))
+            .sum::<Option<u64>>()
+            .map_or(Length::Unknown, Length::Known)
+    }
+
+    /// The statement's range, for the report.
+    pub fn range(&self) -> TextRange {
+        self.statement.range()
+    }
+}
+
+fn first_parameter(function: &ast::StmtFunctionDef) -> Option<&str> {
+    let parameters = &function.parameters;
+    parameters
+        .posonlyargs
+        .first()
+        .or_else(|| parameters.args.first())
+        .map(|parameter| parameter.name().as_str())
+}
+
+/// The value of `base.attribute = value` (or an annotated form), if `statement` is one.
+fn attribute_assignment<'a>(statement: &'a Stmt, base: &str, attribute: &str) -> Option<&'a Expr> {
+    let target = Target::Attribute { base, attribute };
+    match statement {
+        Stmt::Assign(ast::StmtAssign { targets, value, .. })
+            if targets.iter().any(|each| target.is(each)) =>
+        {
+            Some(value)
+        }
+        Stmt::AnnAssign(ast::StmtAnnAssign {
+            target: each,
+            value: Some(value),
+            ..
+        }) if target.is(each) => Some(value),
+        _ => None,
+    }
+}
+
+/// Calls `visit` on every statement in `body`, including those nested in compound statements,
+/// but not those in nested function or class definitions.
+pub fn for_each_statement<'a>(body: &'a [Stmt], visit: &mut impl FnMut(&'a Stmt)) {
+    for statement in body {
+        visit(statement);
+        match statement {
+            Stmt::For(ast::StmtFor { body, orelse, .. })
+            | Stmt::While(ast::StmtWhile { body, orelse, .. }) => {
+                for_each_statement(body, visit);
+                for_each_statement(orelse, visit);
+            }
+            Stmt::If(ast::StmtIf {
+                body,
+                elif_else_clauses,
+                ..
+            }) => {
+                for_each_statement(body, visit);
+                for clause in elif_else_clauses {
+                    for_each_statement(&clause.body, visit);
+                }
+            }
+            Stmt::With(ast::StmtWith { body, .. }) => for_each_statement(body, visit),
+            Stmt::Try(ast::StmtTry {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+                ..
+            }) => {
+                for_each_statement(body, visit);
+                for handler in handlers {
+                    let ast::ExceptHandler::ExceptHandler(handler) = handler;
+                    for_each_statement(&handler.body, visit);
+                }
+                for_each_statement(orelse, visit);
+                for_each_statement(finalbody, visit);
+            }
+            Stmt::Match(ast::StmtMatch { cases, .. }) => {
+                for case in cases {
+                    for_each_statement(&case.body, visit);
+                }
+            }
+            _ => {}
+        }
+    }
+}

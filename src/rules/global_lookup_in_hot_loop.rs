@@ -1,0 +1,53 @@
+#![doc = include_str!("../../rules/MEM401.md")]
+
+use ruff_python_ast::{self as ast, Expr};
+
+use super::{Rule, RuleMeta};
+use crate::checker::Checker;
+use crate::model::Scenario;
+use crate::semantic::{Context, Resolution, ScopeClass};
+
+pub const META: RuleMeta = RuleMeta {
+    code: "MEM401",
+    name: "global-lookup-in-hot-loop",
+    summary: "a module global or builtin loaded on every iteration of a hot loop in a function",
+    documentation: include_str!("../../rules/MEM401.md"),
+};
+
+pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, name: &'a ast::ExprName) {
+    if context.frame_class() != ScopeClass::Function || context.in_exception_path() {
+        return;
+    }
+    let Some(loop_id) = context.loop_id() else {
+        return;
+    };
+    let id = name.id.as_str();
+    let builtin = match checker.model.resolve(context.scope(), id) {
+        Resolution::Builtin => true,
+        Resolution::Global { declared: false } => false,
+        _ => return,
+    };
+    // `math` in `math.sqrt` is reported with its attribute chain by MEM402.
+    let heads_module_chain = matches!(context.parent_expr(), Some(Expr::Attribute(_)))
+        && checker.model.imported_module(id).is_some();
+    if heads_module_chain || id == "__debug__" {
+        return;
+    }
+    let Some(hotness) = checker.hotness(Some(loop_id)) else {
+        return;
+    };
+    if !checker.first_hot_report(loop_id, id) {
+        return;
+    }
+    let what = if builtin { "Builtin" } else { "Global" };
+    checker.report(
+        Rule::GlobalLookupInHotLoop,
+        name.range,
+        format!("{what} `{id}` is looked up on every iteration of {hotness}"),
+        format!(
+            "Bind it to a local before the outer loop (`local_{id} = {id}`) and use the local inside"
+        ),
+        Scenario::GlobalLookup { builtin },
+        checker.iterations(Some(loop_id)),
+    );
+}

@@ -1,0 +1,108 @@
+#![doc = include_str!("../../rules/MEM301.md")]
+
+use ruff_python_ast::helpers::any_over_expr;
+use ruff_python_ast::{self as ast, Expr};
+use ruff_text_size::Ranged;
+
+use super::{Rule, RuleMeta};
+use crate::checker::Checker;
+use crate::model::{Iterations, IterationsSource, Producer, Scenario};
+use crate::semantic::{Context, LoopNode};
+
+pub const META: RuleMeta = RuleMeta {
+    code: "MEM301",
+    name: "list-comprehension-in-call",
+    summary: "a list comprehension passed to a builtin that only iterates it",
+    documentation: include_str!("../../rules/MEM301.md"),
+};
+
+/// Builtins that consume any iterable once; a list comprehension passed to them is built only
+/// to be thrown away.
+const LIST_CONSUMERS: &[&str] = &[
+    "sum",
+    "any",
+    "all",
+    "min",
+    "max",
+    "sorted",
+    "tuple",
+    "set",
+    "frozenset",
+];
+
+/// Builtins whose result a set comprehension's de-duplication cannot change.
+const SET_CONSUMERS: &[&str] = &["any", "all", "min", "max"];
+
+pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, expr: &'a Expr) {
+    let (generators, kind, consumers) = match expr {
+        Expr::ListComp(ast::ExprListComp { generators, .. }) => (generators, "List", LIST_CONSUMERS),
+        Expr::SetComp(ast::ExprSetComp { generators, .. }) => (generators, "Set", SET_CONSUMERS),
+        _ => return,
+    };
+    let Some(Expr::Call(call)) = context.parent_expr() else {
+        return;
+    };
+    let arguments = &call.arguments;
+    let is_first_argument = arguments
+        .args
+        .first()
+        .is_some_and(|first| std::ptr::eq(first, expr));
+    if !is_first_argument
+        || arguments.args.iter().any(|argument| argument.is_starred_expr())
+        || arguments.keywords.iter().any(|keyword| keyword.arg.is_none())
+    {
+        return;
+    }
+    let Some(builtin) = checker.model.builtin_callee(context.scope(), call) else {
+        return;
+    };
+    // `sum(items, start)` takes a second positional argument; `max(a, b)` compares its
+    // arguments themselves, so a second positional changes the meaning for the others.
+    let max_positional = if builtin == "sum" { 2 } else { 1 };
+    if !consumers.contains(&builtin) || arguments.args.len() > max_positional {
+        return;
+    }
+    // A generator expression with `await` or `async for` would be an async generator.
+    if generators.iter().any(|generator| generator.is_async)
+        || any_over_expr(expr, |inner| inner.is_await_expr())
+    {
+        return;
+    }
+    let iterations = element_count(checker, generators);
+    checker.report(
+        Rule::ListComprehensionInCall,
+        expr.range(),
+        format!("{kind} comprehension passed to `{builtin}()`"),
+        format!(
+            "Pass a generator expression: drop the brackets, `{builtin}(... for ... in ...)`, and no {} is built",
+            kind.to_ascii_lowercase()
+        ),
+        Scenario::MaterialisedList {
+            producer: Producer::Comprehension,
+        },
+        iterations,
+    );
+}
+
+/// How many items the comprehension produces: the product of its clauses' trip counts when
+/// every one is a `range` literal, otherwise the assumed count.
+pub fn element_count(checker: &Checker, generators: &[ast::Comprehension]) -> Iterations {
+    let counts: Option<Vec<u64>> = generators
+        .iter()
+        .map(|generator| {
+            let id = checker.model.loop_id(LoopNode::Comprehension(generator))?;
+            checker.model.trip_count(id)
+        })
+        .collect();
+    let has_condition = generators.iter().any(|generator| !generator.ifs.is_empty());
+    match counts {
+        Some(counts) if !has_condition => Iterations {
+            count: counts.iter().fold(1u64, |product, n| product.saturating_mul(*n)),
+            source: IterationsSource::RangeLiteral,
+        },
+        _ => Iterations {
+            count: checker.settings.assume_iterations,
+            source: IterationsSource::Assumed,
+        },
+    }
+}

@@ -1,0 +1,77 @@
+#![doc = include_str!("../../rules/MEM102.md")]
+
+use ruff_python_ast::{self as ast, CmpOp, Expr};
+
+use super::common::{builds_query, comparison_pairs, pair_range, short_text};
+use super::{Rule, RuleMeta};
+use crate::checker::Checker;
+use crate::model::Scenario;
+use crate::semantic::{Context, Resolution};
+
+pub const META: RuleMeta = RuleMeta {
+    code: "MEM102",
+    name: "singleton-comparison",
+    summary: "`==` or `!=` against `True`, `False`, `...` or `NotImplemented`",
+    documentation: include_str!("../../rules/MEM102.md"),
+};
+
+/// The singleton an operand names, spelled as in source.
+fn singleton(checker: &Checker, context: &Context, expr: &Expr) -> Option<&'static str> {
+    match expr {
+        Expr::BooleanLiteral(ast::ExprBooleanLiteral { value: true, .. }) => Some("True"),
+        Expr::BooleanLiteral(ast::ExprBooleanLiteral { value: false, .. }) => Some("False"),
+        Expr::EllipsisLiteral(_) => Some("..."),
+        Expr::Name(name) => {
+            let spelled = match name.id.as_str() {
+                "NotImplemented" => "NotImplemented",
+                "Ellipsis" => "Ellipsis",
+                _ => return None,
+            };
+            (checker.model.resolve(context.scope(), spelled) == Resolution::Builtin)
+                .then_some(spelled)
+        }
+        _ => None,
+    }
+}
+
+pub fn check(checker: &mut Checker, context: &Context, compare: &ast::ExprCompare) {
+    for (left, op, right) in comparison_pairs(compare) {
+        if !matches!(op, CmpOp::Eq | CmpOp::NotEq) {
+            continue;
+        }
+        let (value, other) = match (
+            singleton(checker, context, left),
+            singleton(checker, context, right),
+        ) {
+            (Some(value), _) => (value, right),
+            (None, Some(value)) => (value, left),
+            (None, None) => continue,
+        };
+        if builds_query(context) {
+            return;
+        }
+        let negated = op == CmpOp::NotEq;
+        let subject = short_text(checker, other).unwrap_or("x");
+        let identity = if negated { "is not" } else { "is" };
+        let help = match (value, negated) {
+            ("True", false) | ("False", true) => format!(
+                "Test truthiness with `if {subject}:`, or identity with `{subject} {identity} {value}`"
+            ),
+            ("True", true) | ("False", false) => format!(
+                "Test truthiness with `if not {subject}:`, or identity with `{subject} {identity} {value}`"
+            ),
+            _ => format!("Use `{subject} {identity} {value}`: `{value}` is a singleton"),
+        };
+        checker.report(
+            Rule::SingletonComparison,
+            pair_range(left, right),
+            format!(
+                "Comparison to `{value}` with `{}`",
+                if negated { "!=" } else { "==" }
+            ),
+            help,
+            Scenario::EqualityDispatch,
+            checker.iterations(context.loop_id()),
+        );
+    }
+}

@@ -1,0 +1,78 @@
+#![doc = include_str!("../../rules/MEM201.md")]
+
+use ruff_python_ast::{Expr, Stmt};
+
+use super::common::{Accumulation, ValueKind};
+use super::{Rule, RuleMeta};
+use crate::checker::Checker;
+use crate::model::{Scenario, Sequence};
+use crate::semantic::Context;
+
+pub const META: RuleMeta = RuleMeta {
+    code: "MEM201",
+    name: "string-concat-in-loop",
+    summary: "a str or bytes grown by `+=` across loop iterations",
+    documentation: include_str!("../../rules/MEM201.md"),
+};
+
+/// What the evidence says is being grown, if it is a str or bytes. Mixed evidence (a list
+/// initialised, a str added) means we cannot tell. A bytes literal added is not enough on its
+/// own: `buffer += b"..."` is also how a `bytearray` is (rightly) built.
+fn string_kind(initial: &[ValueKind], pieces: &[ValueKind]) -> Option<Sequence> {
+    let all = || initial.iter().chain(pieces);
+    let first = all().next()?;
+    if all().any(|kind| kind != first) {
+        return None;
+    }
+    match first {
+        ValueKind::Str => Some(Sequence::Str),
+        ValueKind::Bytes if !initial.is_empty() => Some(Sequence::Bytes),
+        _ => None,
+    }
+}
+
+pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, statement: &'a Stmt) {
+    let Some(accumulation) = Accumulation::of(context, statement) else {
+        return;
+    };
+    let Some(sequence) = string_kind(
+        &accumulation.initial_kinds(checker, context),
+        &accumulation.piece_kinds(checker, context),
+    ) else {
+        return;
+    };
+    if accumulation.reinitialised_in_loop(checker, context) {
+        return;
+    }
+    let store = accumulation.store(checker, context);
+    let piece = accumulation.piece_length(|piece| match piece {
+        Expr::StringLiteral(literal) => Some(literal.value.chars().count() as u64),
+        Expr::BytesLiteral(literal) => Some(literal.value.len() as u64),
+        _ => None,
+    });
+    let target = accumulation.target;
+    let (what, help) = match sequence {
+        Sequence::Bytes => (
+            "bytes",
+            "Use a `bytearray` (its `+=` is amortised) or collect the pieces and `b''.join()` them once".to_string(),
+        ),
+        _ => (
+            "str",
+            format!(
+                "Collect the pieces in a list (`parts.append(...)`) and build `{target}` once with `''.join(parts)` after the loop"
+            ),
+        ),
+    };
+    checker.report(
+        Rule::StringConcatInLoop,
+        accumulation.range(),
+        format!("`{target}` is a {what} grown by concatenation in a loop"),
+        help,
+        Scenario::Accumulation {
+            sequence,
+            store,
+            piece,
+        },
+        checker.iterations(Some(accumulation.loop_id)),
+    );
+}

@@ -1,0 +1,55 @@
+#![doc = include_str!("../../rules/MEM203.md")]
+
+use ruff_python_ast::{self as ast, Expr, Stmt};
+
+use super::common::{Accumulation, ValueKind};
+use super::{Rule, RuleMeta};
+use crate::checker::Checker;
+use crate::model::{Scenario, Sequence};
+use crate::semantic::Context;
+
+pub const META: RuleMeta = RuleMeta {
+    code: "MEM203",
+    name: "tuple-concat-in-loop",
+    summary: "a tuple grown by `+=` across loop iterations",
+    documentation: include_str!("../../rules/MEM203.md"),
+};
+
+pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, statement: &'a Stmt) {
+    let Some(accumulation) = Accumulation::of(context, statement) else {
+        return;
+    };
+    let initial = accumulation.initial_kinds(checker, context);
+    let pieces = accumulation.piece_kinds(checker, context);
+    let mut evidence = initial.iter().chain(&pieces).peekable();
+    if evidence.peek().is_none() || evidence.any(|kind| *kind != ValueKind::Tuple) {
+        return;
+    }
+    if accumulation.reinitialised_in_loop(checker, context) {
+        return;
+    }
+    let store = accumulation.store(checker, context);
+    let piece = accumulation.piece_length(|piece| match piece {
+        Expr::Tuple(ast::ExprTuple { elts, .. })
+            if !elts.iter().any(|element| matches!(element, Expr::Starred(_))) =>
+        {
+            Some(elts.len() as u64)
+        }
+        _ => None,
+    });
+    let target = accumulation.target;
+    checker.report(
+        Rule::TupleConcatInLoop,
+        accumulation.range(),
+        format!("`{target}` is a tuple grown by concatenation in a loop"),
+        format!(
+            "Append the items to a list and convert it once with `tuple()` after the loop, or keep `{target}` a list"
+        ),
+        Scenario::Accumulation {
+            sequence: Sequence::Tuple,
+            store,
+            piece,
+        },
+        checker.iterations(Some(accumulation.loop_id)),
+    );
+}
