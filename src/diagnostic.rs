@@ -1,0 +1,71 @@
+//! What the report stage receives: findings placed in their file, with rows and columns and a
+//! cost, plus the problems that stopped a file from being checked at all.
+
+use std::path::PathBuf;
+
+use ruff_text_size::{TextRange, TextSize};
+
+use crate::model::Cost;
+use crate::rules::Rule;
+use crate::source::{Location, SourceFile};
+
+/// One line of output: a finding, or a file-level problem (`rule` is `None`).
+#[derive(Clone, Debug)]
+pub struct Diagnostic {
+    pub rule: Option<Rule>,
+    pub message: String,
+    pub help: Option<String>,
+    /// Byte range in the decoded source, for drawing the snippet.
+    pub range: TextRange,
+    pub location: Location,
+    pub end_location: Location,
+    /// The row a `# noqa` comment must be on to silence this diagnostic.
+    pub noqa_row: usize,
+    pub cost: Option<Cost>,
+}
+
+impl Diagnostic {
+    /// A problem with the file as a whole, shown at its first character.
+    pub fn file_problem(message: String) -> Diagnostic {
+        let start = Location { row: 1, column: 1 };
+        Diagnostic {
+            rule: None,
+            message,
+            help: None,
+            range: TextRange::empty(TextSize::from(0)),
+            location: start,
+            end_location: start,
+            noqa_row: 1,
+            cost: None,
+        }
+    }
+}
+
+/// Everything heaplint has to say about one file.
+pub struct FileReport {
+    pub path: PathBuf,
+    /// The decoded text, when the file could be read; the text renderer draws snippets from it.
+    pub source: Option<SourceFile>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// False when the file could not be read, decoded or parsed.
+    pub checked: bool,
+    /// True when heaplint itself failed on this file (a bug, reported as such).
+    pub internal_error: bool,
+}
+
+impl FileReport {
+    /// A file that could not be checked, with the reason.
+    pub fn failed(path: PathBuf, source: Option<SourceFile>, problem: Diagnostic) -> FileReport {
+        FileReport {
+            path,
+            source,
+            diagnostics: vec![problem],
+            checked: false,
+            internal_error: false,
+        }
+    }
+
+    pub fn findings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| d.rule.is_some())
+    }
+}

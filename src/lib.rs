@@ -1,0 +1,157 @@
+//! heaplint finds memory-unfriendly habits in Python code and says what each costs in
+//! allocations on the CPython version you target.
+//!
+//! The data flows one way, one module per stage:
+//!
+//! 1. [`discover`]: command-line paths to the files to check;
+//! 2. [`source`]: bytes to decoded text with a line index;
+//! 3. parse (`ruff_python_parser`);
+//! 4. [`semantic`]: the scopes, bindings and loops of the module;
+//! 5. [`checker`]: one walk that calls the [`rules`], which report findings;
+//! 6. [`noqa`]: findings silenced by `# noqa` comments are dropped;
+//! 7. [`model`]: each finding's scenario priced for the target version;
+//! 8. [`report`]: one renderer per output format.
+
+pub mod checker;
+pub mod config;
+pub mod diagnostic;
+pub mod discover;
+pub mod model;
+pub mod noqa;
+pub mod report;
+pub mod rules;
+pub mod semantic;
+pub mod source;
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use ruff_python_ast::PySourceType;
+use ruff_text_size::{Ranged, TextRange};
+
+use crate::config::Settings;
+use crate::diagnostic::{Diagnostic, FileReport};
+use crate::noqa::NoqaDirectives;
+use crate::rules::Finding;
+use crate::semantic::SemanticModel;
+use crate::source::SourceFile;
+
+/// Checks every file `paths` lead to, in parallel; reports come back sorted by path.
+pub fn check_paths(paths: &[PathBuf], settings: &Settings) -> Vec<FileReport> {
+    let discovered = discover::discover(paths);
+    let mut reports: Vec<FileReport> = discovered
+        .files
+        .par_iter()
+        .map(|path| check_path(path, settings))
+        .collect();
+    reports.extend(discovered.errors.into_iter().map(|(path, error)| {
+        FileReport::failed(
+            path,
+            None,
+            Diagnostic::file_problem(format!("OSError: {error}")),
+        )
+    }));
+    reports.sort_by(|a, b| a.path.cmp(&b.path));
+    reports
+}
+
+/// Reads and checks one file. A bug in heaplint on this file is reported against the file and
+/// does not stop the run.
+pub fn check_path(path: &Path, settings: &Settings) -> FileReport {
+    let source = match SourceFile::read(path) {
+        Ok(source) => source,
+        Err(error) => {
+            let message = match error {
+                source::ReadError::Io(error) => format!("OSError: {error}"),
+                // CPython reports undecodable source as a syntax error too.
+                source::ReadError::Decode(reason) => format!("SyntaxError: {reason}"),
+            };
+            return FileReport::failed(path.to_path_buf(), None, Diagnostic::file_problem(message));
+        }
+    };
+    check_source(source, settings)
+}
+
+/// Checks decoded source.
+pub fn check_source(source: SourceFile, settings: &Settings) -> FileReport {
+    let path = source.path().to_path_buf();
+    let outcome = catch_unwind(AssertUnwindSafe(|| diagnose(&source, settings)));
+    match outcome {
+        Ok(Ok(diagnostics)) => FileReport {
+            path,
+            source: Some(source),
+            diagnostics,
+            checked: true,
+            internal_error: false,
+        },
+        Ok(Err(syntax_error)) => FileReport::failed(path, Some(source), syntax_error),
+        Err(_) => {
+            let problem = Diagnostic::file_problem(
+                "InternalError: heaplint failed on this file; please report it with the file attached"
+                    .to_string(),
+            );
+            let mut report = FileReport::failed(path, Some(source), problem);
+            report.internal_error = true;
+            report
+        }
+    }
+}
+
+/// Parses, checks, applies `noqa` and prices the findings; a syntax error instead when the
+/// file does not parse.
+fn diagnose(source: &SourceFile, settings: &Settings) -> Result<Vec<Diagnostic>, Diagnostic> {
+    let parsed = ruff_python_parser::parse_unchecked_source(source.text(), PySourceType::Python);
+    if let Some(error) = parsed.errors().first() {
+        let mut diagnostic = place(
+            source,
+            error.location,
+            format!("SyntaxError: {}", error.error),
+        );
+        diagnostic.rule = None;
+        return Err(diagnostic);
+    }
+    let module = parsed.syntax();
+    let model = SemanticModel::build(module, settings.target);
+    let findings = checker::check_module(module, &model, source.text(), settings);
+    let noqa = NoqaDirectives::from_tokens(parsed.tokens(), source);
+    Ok(findings
+        .into_iter()
+        .map(|finding| price(source, finding, settings))
+        .filter(|diagnostic| {
+            diagnostic
+                .rule
+                .is_none_or(|rule| !noqa.suppresses(diagnostic.noqa_row, rule))
+        })
+        .collect())
+}
+
+/// A diagnostic at `range` with rows and columns filled in.
+fn place(source: &SourceFile, range: TextRange, message: String) -> Diagnostic {
+    let location = source.location(range.start());
+    Diagnostic {
+        rule: None,
+        message,
+        help: None,
+        range,
+        location,
+        end_location: source.location(range.end()),
+        noqa_row: location.row,
+        cost: None,
+    }
+}
+
+fn price(source: &SourceFile, finding: Finding, settings: &Settings) -> Diagnostic {
+    let cost = model::estimate(&finding.scenario, finding.iterations, settings.target);
+    let mut diagnostic = place(source, finding.range(), finding.message);
+    diagnostic.rule = Some(finding.rule);
+    diagnostic.help = Some(finding.help);
+    diagnostic.cost = Some(cost);
+    diagnostic
+}
+
+impl Ranged for Finding {
+    fn range(&self) -> TextRange {
+        self.range
+    }
+}

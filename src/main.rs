@@ -1,0 +1,129 @@
+//! The `heaplint` command line: parse arguments, run the library, render, pick the exit code.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use heaplint::config::{RuleSelection, Settings, TargetVersion};
+use heaplint::report::{self, OutputFormat, TextStyle};
+use heaplint::rules::Rule;
+
+/// Exit codes: 0 clean, 1 findings or files that could not be checked, 2 usage or internal
+/// errors (clap uses 2 for usage errors too).
+const EXIT_FINDINGS: u8 = 1;
+const EXIT_ERROR: u8 = 2;
+
+/// Finds memory-unfriendly habits in Python code and says what each costs on CPython.
+#[derive(Parser)]
+#[command(name = "heaplint", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check Python files and directories.
+    Check(CheckArgs),
+    /// Show a rule's documentation, by code or name (`heaplint rule MEM201`), or list them all.
+    Rule { rule: Option<String> },
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// Files or directories to check. Files named here are always checked.
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+    /// Rule codes or prefixes to enable (`MEM2`, `MEM201`, `ALL`); default: all.
+    #[arg(long, value_delimiter = ',')]
+    select: Vec<String>,
+    /// Rule codes or prefixes to disable; the more specific of `--select`/`--ignore` wins.
+    #[arg(long, value_delimiter = ',')]
+    ignore: Vec<String>,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    output_format: OutputFormat,
+    /// Exit with 0 even when there are findings.
+    #[arg(long)]
+    exit_zero: bool,
+    /// The CPython version whose builtins and costs apply (py38 to py314).
+    #[arg(long, default_value_t = TargetVersion::DEFAULT, value_parser = parse_target)]
+    target_version: TargetVersion,
+    /// The trip count the cost model assumes for a loop whose count it cannot see.
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..))]
+    assume_iterations: u64,
+}
+
+fn parse_target(value: &str) -> Result<TargetVersion, String> {
+    value.parse()
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check(args) => check(args),
+        Command::Rule { rule } => explain(rule.as_deref()),
+    }
+}
+
+fn check(args: CheckArgs) -> ExitCode {
+    let rules = match RuleSelection::from_selectors(&args.select, &args.ignore) {
+        Ok(rules) => rules,
+        Err(error) => {
+            eprintln!("heaplint: {error}");
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    let settings = Settings {
+        rules,
+        target: args.target_version,
+        assume_iterations: args.assume_iterations,
+        ..Settings::default()
+    };
+    let reports = heaplint::check_paths(&args.paths, &settings);
+    let stdout = io::stdout();
+    let style = TextStyle {
+        color: stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        width: 100,
+    };
+    let mut out = io::BufWriter::new(stdout.lock());
+    let written =
+        report::render(args.output_format, &reports, style, &mut out).and_then(|()| out.flush());
+    if let Err(error) = written
+        && error.kind() != io::ErrorKind::BrokenPipe
+    {
+        eprintln!("heaplint: could not write the report: {error}");
+        return ExitCode::from(EXIT_ERROR);
+    }
+    if reports.iter().any(|report| report.internal_error) {
+        return ExitCode::from(EXIT_ERROR);
+    }
+    let anything = reports.iter().any(|report| !report.diagnostics.is_empty());
+    if anything && !args.exit_zero {
+        ExitCode::from(EXIT_FINDINGS)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn explain(rule: Option<&str>) -> ExitCode {
+    let mut out = io::stdout().lock();
+    let written = match rule {
+        None => Rule::ALL.iter().try_for_each(|rule| {
+            let meta = rule.meta();
+            writeln!(out, "{} {:<30} {}", meta.code, meta.name, meta.summary)
+        }),
+        Some(wanted) => match Rule::find(wanted) {
+            Some(rule) => write!(out, "{}", rule.documentation()),
+            None => {
+                eprintln!("heaplint: no rule `{wanted}`; `heaplint rule` lists them");
+                return ExitCode::from(EXIT_ERROR);
+            }
+        },
+    };
+    match written {
+        Err(error) if error.kind() != io::ErrorKind::BrokenPipe => ExitCode::from(EXIT_ERROR),
+        _ => ExitCode::SUCCESS,
+    }
+}

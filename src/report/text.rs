@@ -1,0 +1,131 @@
+//! miette's graphical report per diagnostic: code and message, the source snippet with the
+//! span labelled, the better habit and the cost; then a line of totals.
+
+use std::fmt;
+use std::io::{self, Write};
+
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
+};
+
+use super::{TextStyle, Totals};
+use crate::diagnostic::{self, FileReport};
+
+pub fn render(reports: &[FileReport], style: TextStyle, out: &mut dyn Write) -> io::Result<()> {
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        .with_links(false);
+    for report in reports {
+        let name = report.path.display().to_string();
+        for diagnostic in &report.diagnostics {
+            let source = Snippet {
+                name: &name,
+                text: report.source.as_ref().map_or("", |source| source.text()),
+            };
+            let rendered = Rendered {
+                diagnostic,
+                source,
+                label: label(diagnostic),
+            };
+            let mut buffer = String::new();
+            if handler.render_report(&mut buffer, &rendered).is_err() {
+                buffer = format!("{name}: {}\n", diagnostic.message);
+            }
+            write!(out, "{buffer}")?;
+        }
+    }
+    writeln!(out, "{}", Totals::of(reports).sentence())
+}
+
+/// The label under the highlighted span: the rule's name (the header already shows where).
+fn label(diagnostic: &diagnostic::Diagnostic) -> String {
+    match diagnostic.rule {
+        Some(rule) => rule.name().to_string(),
+        None => "here".to_string(),
+    }
+}
+
+struct Rendered<'a> {
+    diagnostic: &'a diagnostic::Diagnostic,
+    source: Snippet<'a>,
+    label: String,
+}
+
+impl fmt::Debug for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diagnostic.message)
+    }
+}
+
+impl fmt::Display for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diagnostic.message)
+    }
+}
+
+impl std::error::Error for Rendered<'_> {}
+
+impl Diagnostic for Rendered<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.diagnostic
+            .rule
+            .map(|rule| Box::new(rule.code()) as Box<dyn fmt::Display>)
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        let help = self.diagnostic.help.as_deref()?;
+        let text = match &self.diagnostic.cost {
+            Some(cost) => format!("{help}\ncost: {}", cost.summary),
+            None => help.to_string(),
+        };
+        Some(Box::new(text))
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        (!self.source.text.is_empty()).then_some(&self.source as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if self.source.text.is_empty() {
+            return None;
+        }
+        let range = self.diagnostic.range;
+        let span = SourceSpan::new(usize::from(range.start()).into(), usize::from(range.len()));
+        let label = LabeledSpan::new_with_span(Some(self.label.clone()), span);
+        Some(Box::new(std::iter::once(label)))
+    }
+}
+
+/// The file's text under its name, without copying it.
+#[derive(Debug)]
+struct Snippet<'a> {
+    name: &'a str,
+    text: &'a str,
+}
+
+impl SourceCode for Snippet<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        let contents = self
+            .text
+            .read_span(span, context_lines_before, context_lines_after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.to_string(),
+            contents.data(),
+            *contents.span(),
+            contents.line(),
+            contents.column(),
+            contents.line_count(),
+        )))
+    }
+}
