@@ -176,25 +176,24 @@ impl<'a> Hooks<'a> for Checker<'a> {
                     rules::literal_identity_comparison::check(self, context, compare);
                 }
             }
-            Expr::BinOp(binop) if binop.op == ast::Operator::Add => {
-                if self.enabled(Rule::ChainedStringConcat) {
-                    rules::chained_string_concat::check(self, context, expr);
-                }
+            Expr::BinOp(binop)
+                if binop.op == ast::Operator::Add && self.enabled(Rule::ChainedStringConcat) =>
+            {
+                rules::chained_string_concat::check(self, context, expr);
             }
-            Expr::ListComp(_) | Expr::SetComp(_) => {
-                if self.enabled(Rule::ListComprehensionInCall) {
-                    rules::list_comprehension_in_call::check(self, context, expr);
-                }
+            Expr::ListComp(_) | Expr::SetComp(_) if self.enabled(Rule::ListComprehensionInCall) => {
+                rules::list_comprehension_in_call::check(self, context, expr);
             }
-            Expr::Name(name) if name.ctx == ExprContext::Load => {
-                if self.enabled(Rule::GlobalLookupInHotLoop) {
-                    rules::global_lookup_in_hot_loop::check(self, context, name);
-                }
+            Expr::Name(name)
+                if name.ctx == ExprContext::Load && self.enabled(Rule::GlobalLookupInHotLoop) =>
+            {
+                rules::global_lookup_in_hot_loop::check(self, context, name);
             }
-            Expr::Attribute(attribute) if attribute.ctx == ExprContext::Load => {
-                if self.enabled(Rule::ModuleAttributeInHotLoop) {
-                    rules::module_attribute_in_hot_loop::check(self, context, attribute);
-                }
+            Expr::Attribute(attribute)
+                if attribute.ctx == ExprContext::Load
+                    && self.enabled(Rule::ModuleAttributeInHotLoop) =>
+            {
+                rules::module_attribute_in_hot_loop::check(self, context, attribute);
             }
             _ => {}
         }

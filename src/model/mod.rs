@@ -142,6 +142,8 @@ pub enum Scenario {
     Accumulation {
         sequence: Sequence,
         store: Store,
+        /// `s += x` or `s = s + x`, the only shapes CPython can resize in place.
+        resizable: bool,
         /// Characters (str), bytes (bytes) or items (tuple) added per iteration.
         piece: Length,
     },
@@ -238,8 +240,13 @@ pub fn compare(scenario: &Scenario, n: u64, version: TargetVersion) -> Compariso
         Scenario::Accumulation {
             sequence,
             store,
+            resizable,
             piece,
-        } => accumulation(&runtime, *sequence, *store, *piece, n),
+        } => {
+            let in_place =
+                *sequence == Sequence::Str && *resizable && runtime.str_concat_in_place(*store);
+            accumulation(&runtime, *sequence, *store, in_place, *piece, n)
+        }
         Scenario::ConcatChain { operands } => concat_chain(&runtime, operands, n),
         Scenario::MaterialisedList { producer } => materialised_list(&runtime, *producer, n),
         Scenario::GlobalLookup { builtin } => lookups(&runtime, n, *builtin),
@@ -279,6 +286,7 @@ fn accumulation(
     runtime: &Runtime,
     sequence: Sequence,
     store: Store,
+    in_place: bool,
     piece: Length,
     n: u64,
 ) -> Comparison {
@@ -297,7 +305,6 @@ fn accumulation(
             per_iteration: 8 * p,
         },
     };
-    let in_place = sequence == Sequence::Str && runtime.str_concat_in_place(store);
     let habit = if in_place {
         grown_in_place(&sizes, n)
     } else {
@@ -339,9 +346,17 @@ fn accumulation(
     let why = match (sequence, store) {
         (Sequence::Str, Store::Attribute) => "an attribute is never resized in place",
         (Sequence::Str, Store::Global) => "a `global` is never resized in place",
+        (Sequence::Str, Store::Name) if runtime.str_concat_in_place(store) => {
+            "only `s += x` and `s = s + x` are resized in place, so the string is copied"
+        }
+        (Sequence::Str, Store::Closure) if runtime.str_concat_in_place(store) => {
+            "only `s += x` and `s = s + x` are resized in place, so the string is copied"
+        }
         (Sequence::Str, Store::Name) => "module-level code is not resized in place since 3.11",
         (Sequence::Str, Store::Closure) => "a closure variable is not resized in place since 3.11",
-        (Sequence::Str, Store::Local) => "the string is copied",
+        (Sequence::Str, Store::Local) => {
+            "only `s += x` and `s = s + x` are resized in place, so the string is copied"
+        }
         (Sequence::Bytes, _) => "bytes are never resized in place",
         (Sequence::Tuple, _) => "tuples are never resized in place",
     };
@@ -495,9 +510,12 @@ fn concat_chain(runtime: &Runtime, operands: &[Length], n: u64) -> Comparison {
         )
     } else {
         format!(
-            "Each evaluation builds {count} intermediate strings ({bytes}) before the {result} \
+            "Each evaluation builds {count} ({bytes}) before the {result} \
              result{assumption}; an f-string allocates only the result",
-            count = intermediates.len(),
+            count = match intermediates.len() {
+                1 => "1 intermediate string".to_string(),
+                count => format!("{count} intermediate strings"),
+            },
             bytes = human_bytes(
                 intermediates
                     .iter()

@@ -88,6 +88,7 @@ fn accumulation_case(sequence: Sequence, store: Store, piece: u64) -> Scenario {
     Scenario::Accumulation {
         sequence,
         store,
+        resizable: true,
         piece: Length::Known(piece),
     }
 }
@@ -166,6 +167,25 @@ fn module_level_accumulation_is_quadratic_only_from_3_11() {
             assert!(ratio < 15.0, "3.{minor}: linear, ratio {ratio}");
         }
     }
+}
+
+/// `s = piece + s` copies the string every time, even as a local.
+#[test]
+fn prepending_is_never_resized_in_place() {
+    let scenario = Scenario::Accumulation {
+        sequence: Sequence::Str,
+        store: Store::Local,
+        resizable: false,
+        piece: Length::Known(10),
+    };
+    let comparison = compare(&scenario, 1000, version(12));
+    assert_eq!(comparison.growth, Growth::Quadratic);
+    let appended = compare(
+        &accumulation_case(Sequence::Str, Store::Attribute, 10),
+        1000,
+        version(12),
+    );
+    assert_eq!(comparison.habit, appended.habit);
 }
 
 #[test]

@@ -5,7 +5,9 @@ use ruff_text_size::{Ranged, TextRange};
 
 use crate::checker::Checker;
 use crate::model::{Length, Store};
-use crate::semantic::{BindingKind, Context, LoopId, Node, ScopeClass, ScopeId, ScopeNode};
+use crate::semantic::{
+    BindingKind, Context, LoopId, Node, Resolution, ScopeClass, ScopeId, ScopeNode,
+};
 
 /// Each `left op right` link of a comparison, so `a == b == c` yields `a == b` and `b == c`.
 pub fn comparison_pairs(compare: &ast::ExprCompare) -> impl Iterator<Item = (&Expr, CmpOp, &Expr)> {
@@ -44,14 +46,13 @@ const QUERY_CALLS: &[&str] = &[
 /// (through parentheses, tuples and `&`, `|`, `^`, `~`) in a subscript index (`df[df.a == None]`),
 /// in the arguments of a query-style call (`.filter(User.name == None)`), or is combined with
 /// bitwise operators, which on plain booleans nobody writes.
-pub fn builds_query(context: &Context) -> bool {
-    let mut child: Option<TextRange> = None;
+pub fn builds_query(context: &Context, comparison: TextRange) -> bool {
+    let mut child = comparison;
     for node in context.parents().iter().rev() {
         let Node::Expr(expr) = node else {
             return false;
         };
-        let from = child.unwrap_or_default();
-        child = Some(expr.range());
+        let from = std::mem::replace(&mut child, expr.range());
         match expr {
             Expr::BinOp(ast::ExprBinOp {
                 op: Operator::BitAnd | Operator::BitOr | Operator::BitXor,
@@ -270,39 +271,45 @@ pub struct Accumulation<'a> {
     pub pieces: Vec<&'a Expr>,
     /// The innermost loop the statement runs in.
     pub loop_id: LoopId,
+    /// True for `target += x` and `target = target + x`: the only shapes CPython can resize in
+    /// place (a prepend, or `target = target + a + b`, copies the target first).
+    pub resizable: bool,
 }
 
 impl<'a> Accumulation<'a> {
     /// Recognises the statement, when it runs in a loop.
     pub fn of(context: &Context<'a>, statement: &'a Stmt) -> Option<Accumulation<'a>> {
         let loop_id = context.loop_id()?;
-        let (target, pieces) = match statement {
+        let shape = match statement {
             Stmt::AugAssign(ast::StmtAugAssign {
                 target,
                 op: Operator::Add,
                 value,
                 ..
-            }) => (Target::of(target)?, vec![value.as_ref()]),
+            }) => (Target::of(target)?, vec![value.as_ref()], true),
             Stmt::Assign(ast::StmtAssign { targets, value, .. }) => {
                 let [target] = targets.as_slice() else {
                     return None;
                 };
                 let target = Target::of(target)?;
                 let operands = add_operands(value);
+                let resizable = operands.len() == 2 && target.is(operands[0]);
                 let (own, pieces): (Vec<&Expr>, Vec<&Expr>) =
                     operands.into_iter().partition(|operand| target.is(operand));
                 if own.len() != 1 || pieces.is_empty() {
                     return None;
                 }
-                (target, pieces)
+                (target, pieces, resizable)
             }
             _ => return None,
         };
+        let (target, pieces, resizable) = shape;
         Some(Accumulation {
             target,
             statement,
             pieces,
             loop_id,
+            resizable,
         })
     }
 
@@ -327,19 +334,25 @@ impl<'a> Accumulation<'a> {
         )
     }
 
-    /// The values the target is assigned outside accumulations.
+    /// The values the target is assigned outside accumulations: in its own scope, or for a
+    /// `global` or `nonlocal` name in the scope that owns the variable.
     fn initial_values(&self, checker: &Checker<'a>, context: &Context<'a>) -> Vec<&'a Expr> {
-        let scope = checker.model.scope(context.scope());
+        let model = checker.model;
+        let scope = model.scope(context.scope());
         match self.target {
-            Target::Name(name) => scope
-                .bindings_of(name)
-                .iter()
-                .filter_map(|binding| match binding.kind {
-                    BindingKind::Assignment(value) | BindingKind::NamedExpr(value) => Some(value),
-                    _ => None,
-                })
-                .filter(|value| !self.accumulates(value))
-                .collect(),
+            Target::Name(name) => [
+                Some(context.scope()),
+                owner_scope(checker, context.scope(), name),
+            ]
+            .into_iter()
+            .flatten()
+            .flat_map(|id| model.scope(id).bindings_of(name))
+            .filter_map(|binding| match binding.kind {
+                BindingKind::Assignment(value) | BindingKind::NamedExpr(value) => Some(value),
+                _ => None,
+            })
+            .filter(|value| !self.accumulates(value))
+            .collect(),
             Target::Attribute { base, attribute } => {
                 let mut bodies: Vec<(&'a [Stmt], &'a str)> = Vec::new();
                 if let ScopeNode::Function(function) = scope.node {
@@ -459,6 +472,18 @@ impl<'a> Accumulation<'a> {
     /// The statement's range, for the report.
     pub fn range(&self) -> TextRange {
         self.statement.range()
+    }
+}
+
+/// The scope a `global` or `nonlocal` declaration in `scope` refers `name` to.
+fn owner_scope(checker: &Checker, scope: ScopeId, name: &str) -> Option<ScopeId> {
+    let declared = checker.model.scope(scope);
+    if declared.declares_global(name) {
+        return Some(ScopeId::MODULE);
+    }
+    match checker.model.resolve(scope, name) {
+        Resolution::Enclosing(owner) if declared.declares_nonlocal(name) => Some(owner),
+        _ => None,
     }
 }
 

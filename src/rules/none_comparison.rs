@@ -24,7 +24,7 @@ pub fn check(checker: &mut Checker, context: &Context, compare: &ast::ExprCompar
             }
             _ => continue,
         };
-        if builds_query(context) {
+        if builds_query(context, compare.range) {
             return;
         }
         let (operator, identity) = if negated {

@@ -47,7 +47,7 @@ pub fn check(checker: &mut Checker, context: &Context, compare: &ast::ExprCompar
             (None, Some(value)) => (value, left),
             (None, None) => continue,
         };
-        if builds_query(context) {
+        if builds_query(context, compare.range) {
             return;
         }
         let negated = op == CmpOp::NotEq;

@@ -71,6 +71,7 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, statement: &'
         Scenario::Accumulation {
             sequence,
             store,
+            resizable: accumulation.resizable,
             piece,
         },
         checker.iterations(Some(accumulation.loop_id)),

@@ -48,6 +48,7 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, statement: &'
         Scenario::Accumulation {
             sequence: Sequence::Tuple,
             store,
+            resizable: accumulation.resizable,
             piece,
         },
         checker.iterations(Some(accumulation.loop_id)),
