@@ -114,6 +114,9 @@ pub struct Settings {
     /// The trip count the cost model uses for a loop whose count it cannot see.
     pub assume_iterations: u64,
     pub hot_loop: HotLoop,
+    /// Keep the text of files with diagnostics for the report (the text format draws
+    /// snippets; the machine formats need only positions).
+    pub retain_sources: bool,
 }
 
 impl Default for Settings {
@@ -123,6 +126,7 @@ impl Default for Settings {
             target: TargetVersion::DEFAULT,
             assume_iterations: 100,
             hot_loop: HotLoop::default(),
+            retain_sources: true,
         }
     }
 }

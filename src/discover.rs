@@ -36,7 +36,11 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
         let path = normalise(path);
         match std::fs::metadata(&path) {
             Ok(metadata) if metadata.is_dir() => walk(&path, &mut found),
-            Ok(_) => found.files.push(path),
+            Ok(metadata) if metadata.is_file() => found.files.push(path),
+            // Reading a FIFO or a device could block forever.
+            Ok(_) => found
+                .errors
+                .push((path, "not a regular file or directory".to_string())),
             Err(error) => found.errors.push((path, error.to_string())),
         }
     }
@@ -73,7 +77,8 @@ fn walk(root: &Path, found: &mut Discovered) {
     for entry in walker {
         match entry {
             Ok(entry) if entry.file_type().is_file() && is_python_file(entry.path()) => {
-                found.files.push(entry.into_path());
+                // Walking `.` yields `./src/a.py`; report it as `src/a.py`, as ruff does.
+                found.files.push(normalise(entry.path()));
             }
             Ok(_) => {}
             Err(error) => {

@@ -10,6 +10,12 @@ use heaplint::config::{RuleSelection, Settings, TargetVersion};
 use heaplint::report::{self, OutputFormat, TextStyle};
 use heaplint::rules::Rule;
 
+/// The parser allocates a node at a time, and jemalloc is markedly faster at that than glibc's
+/// malloc (measured with `bench/run.sh`: 0.38 s against 0.44 s on CPython's standard library);
+/// ruff makes the same choice. mimalloc was faster still but doubled the peak memory.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 /// Exit codes: 0 clean, 1 findings or files that could not be checked, 2 usage or internal
 /// errors (clap uses 2 for usage errors too).
 const EXIT_FINDINGS: u8 = 1;
@@ -79,6 +85,7 @@ fn check(args: CheckArgs) -> ExitCode {
         rules,
         target: args.target_version,
         assume_iterations: args.assume_iterations,
+        retain_sources: args.output_format == OutputFormat::Text,
         ..Settings::default()
     };
     let reports = heaplint::check_paths(&args.paths, &settings);

@@ -16,9 +16,10 @@ use ruff_text_size::{Ranged, TextRange};
 use super::{BindingKind, LoopId, LoopNode, ScopeId, ScopeNode};
 
 /// Deeply nested code (a 10,000-operand `+` chain is a 10,000-deep tree) must not overflow the
-/// stack: grow it on demand, as the parser does.
+/// stack: past a depth ordinary code never reaches, grow it on demand, as the parser does.
 const STACK_RED_ZONE: usize = 128 * 1024;
 const STACK_GROWTH: usize = 4 * 1024 * 1024;
+const UNCHECKED_DEPTH: usize = 64;
 
 /// A syntax node on the path from the module to the node being visited.
 #[derive(Clone, Copy, Debug)]
@@ -150,6 +151,7 @@ pub fn walk_module<'a, H: Hooks<'a>>(module: &'a ast::ModModule, hooks: H) -> H 
             in_exception_path: false,
         },
         hooks,
+        depth: 0,
     };
     let module_scope = walker.hooks.enter_scope(ScopeNode::Module, None);
     walker
@@ -164,9 +166,22 @@ pub fn walk_module<'a, H: Hooks<'a>>(module: &'a ast::ModModule, hooks: H) -> H 
 struct Walker<'a, H> {
     context: Context<'a>,
     hooks: H,
+    /// Nodes on the current path, for deciding when to check the stack.
+    depth: usize,
 }
 
 impl<'a, H: Hooks<'a>> Walker<'a, H> {
+    /// Runs `visit` one level deeper, on a grown stack when the tree is unusually deep.
+    fn deeper(&mut self, visit: impl FnOnce(&mut Self)) {
+        self.depth += 1;
+        if self.depth > UNCHECKED_DEPTH {
+            stacker::maybe_grow(STACK_RED_ZONE, STACK_GROWTH, || visit(self));
+        } else {
+            visit(self);
+        }
+        self.depth -= 1;
+    }
+
     fn bind(&mut self, name: &'a str, range: TextRange, kind: BindingKind<'a>) {
         let scope = self.context.scope();
         self.bind_in(scope, name, range, kind);
@@ -559,20 +574,20 @@ enum Flag {
 
 impl<'a, H: Hooks<'a>> Visitor<'a> for Walker<'a, H> {
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
-        stacker::maybe_grow(STACK_RED_ZONE, STACK_GROWTH, || {
-            self.hooks.stmt(&self.context, stmt);
-            self.context.parents.push(Node::Stmt(stmt));
-            self.statement(stmt);
-            self.context.parents.pop();
+        self.deeper(|walker| {
+            walker.hooks.stmt(&walker.context, stmt);
+            walker.context.parents.push(Node::Stmt(stmt));
+            walker.statement(stmt);
+            walker.context.parents.pop();
         });
     }
 
     fn visit_expr(&mut self, expr: &'a Expr) {
-        stacker::maybe_grow(STACK_RED_ZONE, STACK_GROWTH, || {
-            self.hooks.expr(&self.context, expr);
-            self.context.parents.push(Node::Expr(expr));
-            self.expression(expr);
-            self.context.parents.pop();
+        self.deeper(|walker| {
+            walker.hooks.expr(&walker.context, expr);
+            walker.context.parents.push(Node::Expr(expr));
+            walker.expression(expr);
+            walker.context.parents.pop();
         });
     }
 
