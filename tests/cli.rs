@@ -1,0 +1,386 @@
+//! The command line end to end: exit codes, rule selection, output formats, which files a walk
+//! finds, and bad input that must be reported without stopping the run.
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+use tempfile::TempDir;
+
+fn heaplint(dir: &Path) -> Command {
+    let mut command = Command::cargo_bin("heaplint").expect("binary");
+    command.current_dir(dir);
+    command
+}
+
+fn write(dir: &Path, path: &str, contents: impl AsRef<[u8]>) {
+    let path = dir.join(path);
+    fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    fs::write(path, contents).expect("write");
+}
+
+/// The concise lines of a run, totals excluded.
+fn concise(dir: &Path, args: &[&str]) -> (Vec<String>, i32) {
+    let output = heaplint(dir)
+        .args(["check", "--output-format", "concise"])
+        .args(args)
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8(output.stdout).expect("utf-8");
+    let lines = stdout
+        .lines()
+        .filter(|line| line.contains(": "))
+        .map(str::to_string)
+        .collect();
+    (lines, output.status.code().unwrap_or(-1))
+}
+
+const HABIT: &str = "def f(x):\n    return x == None\n";
+const CLEAN: &str = "def f(x):\n    return x is None\n";
+
+#[test]
+fn exit_codes() {
+    let dir = TempDir::new().expect("tempdir");
+    write(dir.path(), "clean.py", CLEAN);
+    write(dir.path(), "habit.py", HABIT);
+    assert_eq!(concise(dir.path(), &["clean.py"]).1, 0);
+    assert_eq!(concise(dir.path(), &["habit.py"]).1, 1);
+    assert_eq!(concise(dir.path(), &["--exit-zero", "habit.py"]).1, 0);
+    heaplint(dir.path())
+        .args(["check", "--select", "E501", "."])
+        .assert()
+        .code(2);
+    heaplint(dir.path())
+        .args(["check", "--target-version", "py37", "."])
+        .assert()
+        .code(2);
+    heaplint(dir.path())
+        .args(["check", "--assume-iterations", "0", "."])
+        .assert()
+        .code(2);
+    heaplint(dir.path()).args(["frobnicate"]).assert().code(2);
+}
+
+#[test]
+fn select_and_ignore_take_codes_and_prefixes() {
+    let dir = TempDir::new().expect("tempdir");
+    write(
+        dir.path(),
+        "two.py",
+        "def f(x, rows):\n    s = ''\n    for r in rows:\n        s += r\n    return x == None\n",
+    );
+    let codes = |args: &[&str]| -> Vec<String> {
+        concise(dir.path(), args)
+            .0
+            .iter()
+            .map(|line| line.split(' ').nth(1).unwrap_or_default().to_string())
+            .collect()
+    };
+    assert_eq!(codes(&["two.py"]), ["MEM201", "MEM101"]);
+    assert_eq!(codes(&["--select", "MEM2", "two.py"]), ["MEM201"]);
+    assert_eq!(codes(&["--ignore", "MEM201", "two.py"]), ["MEM101"]);
+    assert_eq!(
+        codes(&["--select", "MEM201", "--ignore", "MEM2", "two.py"]),
+        ["MEM201"]
+    );
+    assert!(codes(&["--select", "MEM1,MEM3", "--ignore", "MEM1", "two.py"]).is_empty());
+}
+
+#[test]
+fn concise_output_is_path_row_column_code_message() {
+    let dir = TempDir::new().expect("tempdir");
+    write(dir.path(), "pkg/mod.py", "x = 'é' == None\n");
+    let (lines, _) = concise(dir.path(), &["pkg"]);
+    assert_eq!(
+        lines,
+        ["pkg/mod.py:1:5: MEM101 Comparison to `None` with `==`"]
+    );
+}
+
+#[test]
+fn json_columns_count_characters_and_rows_start_at_one() {
+    let dir = TempDir::new().expect("tempdir");
+    write(dir.path(), "a.py", "s = 'ééé' == None\n");
+    let output = heaplint(dir.path())
+        .args(["check", "--output-format", "json", "a.py"])
+        .output()
+        .expect("runs");
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    let finding = &value[0];
+    assert_eq!(
+        finding["location"],
+        serde_json::json!({"row": 1, "column": 5})
+    );
+    assert_eq!(
+        finding["end_location"],
+        serde_json::json!({"row": 1, "column": 18})
+    );
+    for key in [
+        "code", "name", "message", "filename", "fix", "noqa_row", "url", "cost",
+    ] {
+        assert!(finding.get(key).is_some(), "{key}");
+    }
+}
+
+#[test]
+fn walks_skip_what_a_repository_never_lints() {
+    let dir = TempDir::new().expect("tempdir");
+    let root = dir.path();
+    for path in [
+        "src/app.py",
+        "src/stub.pyi",
+        "src/.hidden/x.py",
+        "src/__pycache__/x.py",
+        ".venv/lib/x.py",
+        "venv/x.py",
+        "env/x.py",
+        "node_modules/pkg/x.py",
+        "lib/site-packages/x.py",
+        "build/x.py",
+        "dist/x.py",
+        "ignored/x.py",
+        "src/generated_x.py",
+        "src/keep_generated.py",
+        "src/notes.txt",
+    ] {
+        write(root, path, HABIT);
+    }
+    write(root, "env/pyvenv.cfg", "home = /usr\n");
+    write(root, ".gitignore", "ignored/\ngenerated_*.py\n");
+    write(root, "src/.gitignore", "!keep_generated.py\n");
+    let (lines, _) = concise(root, &["."]);
+    let files: Vec<&str> = lines
+        .iter()
+        .map(|l| l.split(':').next().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        files,
+        ["src/app.py", "src/keep_generated.py", "src/stub.pyi"]
+    );
+}
+
+#[test]
+fn gitignore_of_the_repository_applies_above_the_walk_root() {
+    let dir = TempDir::new().expect("tempdir");
+    let root = dir.path();
+    fs::create_dir_all(root.join(".git")).expect("git dir");
+    write(root, ".gitignore", "src/vendored/\n");
+    write(root, "src/vendored/x.py", HABIT);
+    write(root, "src/own.py", HABIT);
+    let (lines, _) = concise(&root.join("src"), &["."]);
+    assert_eq!(lines.len(), 1);
+    assert!(lines[0].starts_with("own.py:"), "{lines:?}");
+}
+
+#[test]
+fn files_named_explicitly_are_always_checked() {
+    let dir = TempDir::new().expect("tempdir");
+    write(dir.path(), "build/gen.py", HABIT);
+    write(dir.path(), "scripts/tool", HABIT);
+    write(dir.path(), ".gitignore", "build/\n");
+    let (lines, _) = concise(
+        dir.path(),
+        &["build/gen.py", "scripts/tool", "./build/gen.py"],
+    );
+    let files: Vec<&str> = lines
+        .iter()
+        .map(|l| l.split(':').next().unwrap_or_default())
+        .collect();
+    assert_eq!(files, ["build/gen.py", "scripts/tool"]);
+}
+
+#[test]
+fn bad_files_are_reported_and_the_run_goes_on() {
+    let dir = TempDir::new().expect("tempdir");
+    let root = dir.path();
+    write(root, "a_syntax.py", "def f(:\n    pass\n");
+    write(root, "b_encoding.py", b"x = '\xff'\n");
+    write(
+        root,
+        "c_cookie.py",
+        "# -*- coding: no-such-codec -*-\nx = 1\n",
+    );
+    write(
+        root,
+        "d_latin1.py",
+        b"# coding: latin-1\nx = '\xe9' == None\n",
+    );
+    write(root, "e_good.py", HABIT);
+    write(root, "f_empty.py", "");
+    write(root, "g_nul.py", b"x = 1\x00\n");
+    let (lines, code) = concise(root, &[".", "missing.py"]);
+    assert_eq!(code, 1);
+    let joined = lines.join("\n");
+    assert!(
+        joined.contains("a_syntax.py:1:7: SyntaxError: "),
+        "{joined}"
+    );
+    assert!(
+        joined.contains("b_encoding.py:1:1: SyntaxError: invalid UTF-8"),
+        "{joined}"
+    );
+    assert!(
+        joined.contains("c_cookie.py:1:1: SyntaxError: unknown encoding"),
+        "{joined}"
+    );
+    assert!(joined.contains("d_latin1.py:2:5: MEM101"), "{joined}");
+    assert!(joined.contains("e_good.py:2:12: MEM101"), "{joined}");
+    assert!(joined.contains("g_nul.py:"), "{joined}");
+    assert!(joined.contains("missing.py:1:1: OSError: "), "{joined}");
+    assert!(!joined.contains("f_empty.py"), "{joined}");
+}
+
+#[test]
+fn syntax_errors_have_a_null_code_in_json() {
+    let dir = TempDir::new().expect("tempdir");
+    write(dir.path(), "broken.py", "x = (\n");
+    let output = heaplint(dir.path())
+        .args(["check", "--output-format", "json", "broken.py"])
+        .output()
+        .expect("runs");
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert_eq!(value[0]["code"], serde_json::Value::Null);
+    assert_eq!(value[0]["cost"], serde_json::Value::Null);
+    let message = value[0]["message"].as_str().unwrap_or_default();
+    assert!(message.starts_with("SyntaxError: "), "{message}");
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_files_are_reported() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = TempDir::new().expect("tempdir");
+    write(dir.path(), "secret.py", HABIT);
+    let path = dir.path().join("secret.py");
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o000)).expect("chmod");
+    // Root reads anything; the check only means something for other users.
+    if fs::read(&path).is_ok() {
+        return;
+    }
+    let (lines, code) = concise(dir.path(), &["secret.py"]);
+    assert_eq!(code, 1);
+    assert!(
+        lines[0].starts_with("secret.py:1:1: OSError: "),
+        "{lines:?}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn special_files_named_explicitly_are_refused_not_read() {
+    let dir = TempDir::new().expect("tempdir");
+    let made = std::process::Command::new("mkfifo")
+        .arg(dir.path().join("pipe.py"))
+        .status()
+        .is_ok_and(|status| status.success());
+    if !made {
+        return;
+    }
+    write(dir.path(), "ok.py", HABIT);
+    let (lines, code) = concise(dir.path(), &["pipe.py", "."]);
+    assert_eq!(code, 1);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l == "pipe.py:1:1: OSError: not a regular file or directory"),
+        "{lines:?}"
+    );
+    assert!(lines.iter().any(|l| l.starts_with("ok.py:")), "{lines:?}");
+}
+
+#[test]
+fn noqa_silences_findings_on_its_line() {
+    let dir = TempDir::new().expect("tempdir");
+    write(
+        dir.path(),
+        "n.py",
+        "a = x == None  # noqa\nb = x == None  # noqa: MEM101\nc = x == None  # noqa: E501\nd = x == None  # NOQA:MEM102,MEM101 reason\n",
+    );
+    let (lines, _) = concise(dir.path(), &["n.py"]);
+    assert_eq!(lines.len(), 1);
+    assert!(lines[0].starts_with("n.py:3:"), "{lines:?}");
+}
+
+#[test]
+fn deeply_nested_and_huge_code_does_not_crash() {
+    let dir = TempDir::new().expect("tempdir");
+    let chain = format!("x = 'a' + {}'b'\n", "y + ".repeat(50_000));
+    write(dir.path(), "chain.py", &chain);
+    let nested = format!("x = {}1{}\n", "(".repeat(5_000), ")".repeat(5_000));
+    write(dir.path(), "parens.py", &nested);
+    let mut blocks = String::new();
+    for depth in 0..500 {
+        blocks.push_str(&format!(
+            "{}for i{depth} in range(2):\n",
+            "    ".repeat(depth)
+        ));
+    }
+    blocks.push_str(&format!("{}print(len(i0))\n", "    ".repeat(500)));
+    write(
+        dir.path(),
+        "loops.py",
+        format!("def f():\n{}", indent(&blocks)),
+    );
+    let (lines, code) = concise(dir.path(), &["."]);
+    assert_ne!(code, 2, "{lines:?}");
+    assert!(
+        lines.iter().any(|l| l.starts_with("chain.py:1:5: MEM202")),
+        "{lines:?}"
+    );
+}
+
+fn indent(text: &str) -> String {
+    text.lines().map(|line| format!("    {line}\n")).collect()
+}
+
+#[test]
+fn text_output_shows_snippet_help_and_cost() {
+    let dir = TempDir::new().expect("tempdir");
+    write(
+        dir.path(),
+        "t.py",
+        "def f(rows):\n    s = ''\n    for r in rows:\n        s.x += r\n        s += 'piece'\n    return s\n",
+    );
+    let output = heaplint(dir.path())
+        .args(["check", "t.py"])
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8(output.stdout).expect("utf-8");
+    assert!(stdout.contains("MEM201"), "{stdout}");
+    assert!(stdout.contains("5 │         s += 'piece'"), "{stdout}");
+    assert!(stdout.contains("help: Collect the pieces"), "{stdout}");
+    assert!(
+        stdout.contains("cost: CPython 3.12 resizes this str in place"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.trim_end().ends_with("Found 1 finding in 1 file."),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn rule_subcommand_shows_documentation() {
+    let dir = TempDir::new().expect("tempdir");
+    let output = heaplint(dir.path())
+        .args(["rule", "MEM201"])
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8(output.stdout).expect("utf-8");
+    assert!(
+        stdout.starts_with("# MEM201 `string-concat-in-loop`"),
+        "{stdout}"
+    );
+    let listing = heaplint(dir.path()).args(["rule"]).output().expect("runs");
+    assert_eq!(
+        String::from_utf8(listing.stdout)
+            .expect("utf-8")
+            .lines()
+            .count(),
+        10
+    );
+    heaplint(dir.path())
+        .args(["rule", "NOPE1"])
+        .assert()
+        .code(2);
+}
