@@ -174,9 +174,3 @@ fn price(source: &SourceFile, finding: Finding, settings: &Settings) -> Diagnost
     diagnostic.cost = Some(cost);
     diagnostic
 }
-
-impl Ranged for Finding {
-    fn range(&self) -> TextRange {
-        self.range
-    }
-}

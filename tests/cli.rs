@@ -19,6 +19,16 @@ fn write(dir: &Path, path: &str, contents: impl AsRef<[u8]>) {
     fs::write(path, contents).expect("write");
 }
 
+/// The parsed JSON output of a run.
+fn json(dir: &Path, args: &[&str]) -> serde_json::Value {
+    let output = heaplint(dir)
+        .args(["check", "--output-format", "json"])
+        .args(args)
+        .output()
+        .expect("runs");
+    serde_json::from_slice(&output.stdout).expect("valid JSON")
+}
+
 /// The concise lines of a run, totals excluded.
 fn concise(dir: &Path, args: &[&str]) -> (Vec<String>, i32) {
     let output = heaplint(dir)
@@ -101,11 +111,7 @@ fn concise_output_is_path_row_column_code_message() {
 fn json_columns_count_characters_and_rows_start_at_one() {
     let dir = TempDir::new().expect("tempdir");
     write(dir.path(), "a.py", "s = 'ééé' == None\n");
-    let output = heaplint(dir.path())
-        .args(["check", "--output-format", "json", "a.py"])
-        .output()
-        .expect("runs");
-    let value: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    let value = json(dir.path(), &["a.py"]);
     let finding = &value[0];
     assert_eq!(
         finding["location"],
@@ -234,11 +240,7 @@ fn bad_files_are_reported_and_the_run_goes_on() {
 fn syntax_errors_have_a_null_code_in_json() {
     let dir = TempDir::new().expect("tempdir");
     write(dir.path(), "broken.py", "x = (\n");
-    let output = heaplint(dir.path())
-        .args(["check", "--output-format", "json", "broken.py"])
-        .output()
-        .expect("runs");
-    let value: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    let value = json(dir.path(), &["broken.py"]);
     assert_eq!(value[0]["code"], serde_json::Value::Null);
     assert_eq!(value[0]["cost"], serde_json::Value::Null);
     let message = value[0]["message"].as_str().unwrap_or_default();
@@ -355,6 +357,30 @@ fn text_output_shows_snippet_help_and_cost() {
     );
     assert!(
         stdout.trim_end().ends_with("Found 1 finding in 1 file."),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn text_output_names_files_that_could_not_be_checked() {
+    let dir = TempDir::new().expect("tempdir");
+    write(dir.path(), "bad.py", "def f(:\n    pass\n");
+    write(dir.path(), "enc.py", b"x = '\xff'\n");
+    let output = heaplint(dir.path())
+        .args(["check", "bad.py", "enc.py", "missing.py"])
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8(output.stdout).expect("utf-8");
+    assert!(stdout.contains("╭─[bad.py:1:7]"), "{stdout}");
+    assert!(
+        stdout.contains("× enc.py: SyntaxError: invalid UTF-8"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("× missing.py: OSError: "), "{stdout}");
+    assert!(
+        stdout
+            .trim_end()
+            .ends_with("No findings. 3 files could not be checked."),
         "{stdout}"
     );
 }

@@ -28,8 +28,15 @@ pub fn render(reports: &[FileReport], style: TextStyle, out: &mut dyn Write) -> 
                 name: &name,
                 text: report.source.as_ref().map_or("", |source| source.text()),
             };
+            // Without a snippet miette shows no file name, so the message carries it.
+            let message = if source.text.is_empty() {
+                format!("{name}: {}", diagnostic.message)
+            } else {
+                diagnostic.message.clone()
+            };
             let rendered = Rendered {
                 diagnostic,
+                message,
                 source,
                 label: label(diagnostic),
             };
@@ -37,7 +44,7 @@ pub fn render(reports: &[FileReport], style: TextStyle, out: &mut dyn Write) -> 
             if handler.render_report(&mut buffer, &rendered).is_err() {
                 buffer = format!("{name}: {}\n", diagnostic.message);
             }
-            write!(out, "{buffer}")?;
+            writeln!(out, "{buffer}")?;
         }
     }
     writeln!(out, "{}", Totals::of(reports).sentence())
@@ -47,25 +54,26 @@ pub fn render(reports: &[FileReport], style: TextStyle, out: &mut dyn Write) -> 
 fn label(diagnostic: &diagnostic::Diagnostic) -> String {
     match diagnostic.rule {
         Some(rule) => rule.name().to_string(),
-        None => "here".to_string(),
+        None => "syntax error".to_string(),
     }
 }
 
 struct Rendered<'a> {
     diagnostic: &'a diagnostic::Diagnostic,
+    message: String,
     source: Snippet<'a>,
     label: String,
 }
 
 impl fmt::Debug for Rendered<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.diagnostic.message)
+        f.write_str(&self.message)
     }
 }
 
 impl fmt::Display for Rendered<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.diagnostic.message)
+        f.write_str(&self.message)
     }
 }
 

@@ -10,7 +10,7 @@
 
 mod common;
 
-use ruff_text_size::TextRange;
+use ruff_text_size::{Ranged, TextRange};
 
 use crate::model::{Iterations, Scenario};
 
@@ -38,6 +38,12 @@ pub struct Finding {
     pub scenario: Scenario,
     /// How often the flagged code runs, for the cost model.
     pub iterations: Iterations,
+}
+
+impl Ranged for Finding {
+    fn range(&self) -> TextRange {
+        self.range
+    }
 }
 
 /// Declares the rule modules and the [`Rule`] enum in one place, so a rule cannot be written
