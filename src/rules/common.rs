@@ -410,8 +410,8 @@ impl<'a> Accumulation<'a> {
             .any(|operand| self.target.is(operand))
     }
 
-    /// True when the loop body gives the target a fresh value before the concatenation, so
-    /// nothing accumulates across iterations.
+    /// True when the loop body gives the target a fresh value before the concatenation, or for
+    /// `obj.attr` a fresh `obj`, so nothing accumulates across iterations.
     pub fn reinitialised_in_loop(&self, checker: &Checker<'a>, context: &Context<'a>) -> bool {
         let loop_node = checker.model.loop_(self.loop_id).node;
         let loop_range = loop_node.range();
@@ -432,7 +432,16 @@ impl<'a> Accumulation<'a> {
                         }
                 }),
             Target::Attribute { base, attribute } => {
-                let mut found = false;
+                // `for obj in objects: obj.name += "!"` grows a different object each time.
+                let base_rebound = checker
+                    .model
+                    .scope(context.scope())
+                    .bindings_of(base)
+                    .iter()
+                    .any(|binding| {
+                        loop_range.contains_range(binding.range) && binding.range.start() < before
+                    });
+                let mut found = base_rebound;
                 for_each_statement(loop_node.body(), &mut |statement| {
                     found |= statement.start() < before
                         && attribute_assignment(statement, base, attribute)
