@@ -386,6 +386,24 @@ fn text_output_names_files_that_could_not_be_checked() {
 }
 
 #[test]
+fn odd_line_endings_and_binary_files_render_cleanly() {
+    let dir = TempDir::new().expect("tempdir");
+    write(dir.path(), "cr.py", "x = 1\ry = x == None\r");
+    write(dir.path(), "binary.py", b"\x00\x01\x1b[31m");
+    let output = heaplint(dir.path())
+        .args(["check", "cr.py", "binary.py"])
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8(output.stdout).expect("utf-8");
+    assert!(stdout.contains(" 2 │ y = x == None"), "{stdout}");
+    assert!(
+        !stdout.chars().any(|c| c.is_control() && c != '\n'),
+        "{stdout:?}"
+    );
+    assert!(stdout.contains("binary.py"), "{stdout}");
+}
+
+#[test]
 fn rule_subcommand_shows_documentation() {
     let dir = TempDir::new().expect("tempdir");
     let output = heaplint(dir.path())

@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use super::Totals;
+use super::{Totals, printable};
 use crate::diagnostic::FileReport;
 
 pub fn render(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
@@ -17,12 +17,14 @@ pub fn render(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
                     location.row,
                     location.column,
                     rule.code(),
-                    diagnostic.message
+                    printable(&diagnostic.message)
                 )?,
                 None => writeln!(
                     out,
                     "{path}:{}:{}: {}",
-                    location.row, location.column, diagnostic.message
+                    location.row,
+                    location.column,
+                    printable(&diagnostic.message)
                 )?,
             }
         }

@@ -5,6 +5,7 @@ mod concise;
 mod json;
 mod text;
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use crate::diagnostic::FileReport;
@@ -38,6 +39,25 @@ pub fn render(
         OutputFormat::Concise => concise::render(reports, out),
         OutputFormat::Json => json::render(reports, out),
     }
+}
+
+/// `text` for a terminal: control characters escaped. A parser message can quote a NUL or an
+/// escape sequence from a binary file, and a help text can quote a string literal.
+fn printable(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_default().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
 }
 
 /// Counts for the closing line of the human-readable formats.

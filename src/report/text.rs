@@ -1,6 +1,7 @@
 //! miette's graphical report per diagnostic: code and message, the source snippet with the
 //! span labelled, the better habit and the cost; then a line of totals.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::io::{self, Write};
 
@@ -9,7 +10,7 @@ use miette::{
     MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 
-use super::{TextStyle, Totals};
+use super::{TextStyle, Totals, printable};
 use crate::diagnostic::{self, FileReport};
 
 pub fn render(reports: &[FileReport], style: TextStyle, out: &mut dyn Write) -> io::Result<()> {
@@ -23,16 +24,20 @@ pub fn render(reports: &[FileReport], style: TextStyle, out: &mut dyn Write) -> 
         .with_links(false);
     for report in reports {
         let name = report.path.display().to_string();
+        let text = report
+            .source
+            .as_ref()
+            .map_or(Cow::Borrowed(""), |source| drawable(source.text()));
         for diagnostic in &report.diagnostics {
             let source = Snippet {
                 name: &name,
-                text: report.source.as_ref().map_or("", |source| source.text()),
+                text: &text,
             };
             // Without a snippet miette shows no file name, so the message carries it.
             let message = if source.text.is_empty() {
-                format!("{name}: {}", diagnostic.message)
+                format!("{name}: {}", printable(&diagnostic.message))
             } else {
-                diagnostic.message.clone()
+                printable(&diagnostic.message).into_owned()
             };
             let rendered = Rendered {
                 diagnostic,
@@ -48,6 +53,32 @@ pub fn render(reports: &[FileReport], style: TextStyle, out: &mut dyn Write) -> 
         }
     }
     writeln!(out, "{}", Totals::of(reports).sentence())
+}
+
+/// The text as miette should draw it. miette splits lines on `\n` only, so a lone `\r` (old
+/// Mac line endings) becomes `\n`; control characters, which could drive the terminal, become
+/// `?` (or `¿` for the two-byte C1 controls). Every replacement has the same UTF-8 length, so
+/// byte offsets still point at the same places.
+fn drawable(text: &str) -> Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let replacement = |at: usize, c: char| match c {
+        '\r' if bytes.get(at + 1) != Some(&b'\n') => Some('\n'),
+        '\t' | '\n' | '\r' => None,
+        c if c.is_control() && c.len_utf8() == 1 => Some('?'),
+        c if c.is_control() => Some('¿'),
+        _ => None,
+    };
+    if !text
+        .char_indices()
+        .any(|(at, c)| replacement(at, c).is_some())
+    {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.char_indices()
+            .map(|(at, c)| replacement(at, c).unwrap_or(c))
+            .collect(),
+    )
 }
 
 /// The label under the highlighted span: the rule's name (the header already shows where).
@@ -89,8 +120,8 @@ impl Diagnostic for Rendered<'_> {
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
         let help = self.diagnostic.help.as_deref()?;
         let text = match &self.diagnostic.cost {
-            Some(cost) => format!("{help}\ncost: {}", cost.summary),
-            None => help.to_string(),
+            Some(cost) => format!("{}\ncost: {}", printable(help), cost.summary),
+            None => printable(help).into_owned(),
         };
         Some(Box::new(text))
     }
@@ -135,5 +166,19 @@ impl SourceCode for Snippet<'_> {
             contents.column(),
             contents.line_count(),
         )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drawable_text_keeps_offsets_and_drops_control_characters() {
+        let text = "a\rb\r\nc\u{0}\u{1b}[31m\u{9b}d\té";
+        let drawn = drawable(text);
+        assert_eq!(drawn, "a\nb\r\nc??[31m¿d\té");
+        assert_eq!(drawn.len(), text.len());
+        assert!(matches!(drawable("plain\ntext"), Cow::Borrowed(_)));
     }
 }
