@@ -1,7 +1,10 @@
 #![doc = include_str!("../../rules/MEM302.md")]
 
-use ruff_python_ast::{self as ast, Expr, Stmt};
-use ruff_text_size::Ranged;
+use ruff_python_ast::helpers::any_over_body;
+use ruff_python_ast::{self as ast, Expr, ExprContext, Stmt};
+use ruff_text_size::{Ranged, TextRange};
+
+use super::common::for_each_statement;
 
 use super::{Rule, RuleMeta};
 use crate::checker::Checker;
@@ -39,7 +42,11 @@ pub fn check(checker: &mut Checker, scope: ScopeId) {
             .iter()
             .filter(|reference| reference.name == name)
             .collect();
-        if let Some(fill_loop) = built_then_iterated_once(checker, scope, creation, &uses) {
+        let Some((fill_loop, consumer)) = built_then_iterated_once(checker, scope, creation, &uses)
+        else {
+            continue;
+        };
+        if !has_observable_effects(checker, scope, name, fill_loop, consumer) {
             found.push((name, creation, fill_loop));
         }
     }
@@ -92,14 +99,15 @@ fn used_by_nested_scope(checker: &Checker, scope: ScopeId, name: &str) -> bool {
     })
 }
 
-/// The loop that fills the list, if every use is an `.append(item)` statement in a loop
-/// entered after the list is created, except one later use that iterates it once.
-fn built_then_iterated_once(
+/// The loop that fills the list and the use that consumes it, if every use is an
+/// `.append(item)` statement in a loop entered after the list is created, except one later use
+/// that iterates it once.
+fn built_then_iterated_once<'r, 'a>(
     checker: &Checker,
     scope: ScopeId,
     creation: &Binding,
-    uses: &[&Reference],
-) -> Option<LoopId> {
+    uses: &[&'r Reference<'a>],
+) -> Option<(LoopId, &'r Reference<'a>)> {
     let (appends, others): (Vec<&Reference>, Vec<&Reference>) =
         uses.iter().partition(|reference| is_append(reference));
     let [consumer] = others.as_slice() else {
@@ -122,7 +130,7 @@ fn built_then_iterated_once(
     let fill_loop = fill_loop?;
     // The consumer must run once per creation, not once per iteration of some loop.
     let runs_once = consumer.loop_id == creation.loop_id;
-    (runs_once && iterates_once(checker, scope, consumer)).then_some(fill_loop)
+    (runs_once && iterates_once(checker, scope, consumer)).then_some((fill_loop, consumer))
 }
 
 fn is_append(reference: &Reference) -> bool {
@@ -140,7 +148,7 @@ fn is_append(reference: &Reference) -> bool {
 /// iterates it once.
 fn iterates_once(checker: &Checker, scope: ScopeId, reference: &Reference) -> bool {
     match reference.usage {
-        Usage::ForIterable | Usage::ComprehensionIterable => true,
+        Usage::ForIterable(_) | Usage::ComprehensionIterable => true,
         Usage::Argument { call, index: 0 } => {
             let Some(builtin) = checker.model.builtin_callee(scope, call) else {
                 return false;
@@ -152,4 +160,118 @@ fn iterates_once(checker: &Checker, scope: ScopeId, reference: &Reference) -> bo
         }
         _ => false,
     }
+}
+
+/// Methods that change the object they are called on.
+const MUTATING_METHODS: &[&str] = &[
+    "append",
+    "extend",
+    "insert",
+    "add",
+    "update",
+    "setdefault",
+    "pop",
+    "popitem",
+    "remove",
+    "discard",
+    "clear",
+    "write",
+];
+
+/// Calls that end an item's life: all items had to exist before the first of these ran
+/// (threads started then joined, files opened then closed, children copied then removed).
+const FINISHING_METHODS: &[&str] = &[
+    "join",
+    "close",
+    "destroy",
+    "terminate",
+    "kill",
+    "cancel",
+    "release",
+    "wait",
+    "shutdown",
+    "stop",
+    "remove",
+    "removeChild",
+    "unlink",
+];
+
+/// True when producing the items lazily would change what the program does, so the list is
+/// not just a stand-in for a generator:
+/// - the filling loop can return, raise, yield or await: a validation pass that must finish
+///   before anything is consumed, or a producer of its own;
+/// - the filling loop leaves other state behind that the code after it reads (a counter, a
+///   dict filled alongside, a second list): a two-pass algorithm;
+/// - the consuming loop finishes each item (joins a thread, closes a file, removes a child),
+///   so every item had to exist, started or copied, before the first was finished.
+fn has_observable_effects(
+    checker: &Checker,
+    scope: ScopeId,
+    list: &str,
+    fill_loop: LoopId,
+    consumer: &Reference,
+) -> bool {
+    let loop_node = checker.model.loop_(fill_loop).node;
+    exits_or_suspends(loop_node.body())
+        || leaves_state_behind(checker, scope, list, loop_node.range())
+        || finishes_items(consumer)
+}
+
+fn exits_or_suspends(body: &[Stmt]) -> bool {
+    let mut exits = false;
+    for_each_statement(body, &mut |statement| {
+        exits |= matches!(statement, Stmt::Return(_) | Stmt::Raise(_));
+    });
+    exits
+        || any_over_body(body, |expr| {
+            matches!(expr, Expr::Yield(_) | Expr::YieldFrom(_) | Expr::Await(_))
+        })
+}
+
+/// True if the loop spanning `loop_range` binds or mutates anything other than `list` that is
+/// still read after the loop.
+fn leaves_state_behind(checker: &Checker, scope: ScopeId, list: &str, loop_range: TextRange) -> bool {
+    let model = checker.model;
+    let function = model.scope(scope);
+    let after = loop_range.end();
+    let bound_inside = function.bindings().any(|(name, bindings)| {
+        name != list
+            && bindings
+                .iter()
+                .any(|binding| loop_range.contains_range(binding.range))
+            && model.read_after(scope, name, after)
+    });
+    bound_inside
+        || function.references().iter().any(|reference| {
+            reference.name != list
+                && loop_range.contains_range(reference.range)
+                && mutates(reference)
+                && model.read_after(scope, reference.name, after)
+        })
+}
+
+fn mutates(reference: &Reference) -> bool {
+    match reference.usage {
+        Usage::ItemAssignment | Usage::AugmentedAssignment => true,
+        Usage::Attribute {
+            attribute, call, ..
+        } => {
+            attribute.ctx != ExprContext::Load
+                || (call.is_some() && MUTATING_METHODS.contains(&attribute.attr.as_str()))
+        }
+        _ => false,
+    }
+}
+
+fn finishes_items(consumer: &Reference) -> bool {
+    let Usage::ForIterable(for_stmt) = consumer.usage else {
+        return false;
+    };
+    any_over_body(&for_stmt.body, |expr| {
+        let Expr::Call(call) = expr else {
+            return false;
+        };
+        matches!(call.func.as_ref(), Expr::Attribute(method)
+            if FINISHING_METHODS.contains(&method.attr.as_str()))
+    })
 }

@@ -137,7 +137,13 @@ fn usage<'a>(expr: &'a Expr, parents: &[Node<'a>]) -> Usage<'a> {
             .position(|argument| std::ptr::eq(argument, expr))
             .map_or(Usage::Other, |index| Usage::Argument { call, index }),
         Some(Node::Stmt(Stmt::For(for_stmt))) if std::ptr::eq(for_stmt.iter.as_ref(), expr) => {
-            Usage::ForIterable
+            Usage::ForIterable(for_stmt)
+        }
+        Some(Node::Expr(Expr::Subscript(subscript)))
+            if subscript.ctx != ExprContext::Load
+                && std::ptr::eq(subscript.value.as_ref(), expr) =>
+        {
+            Usage::ItemAssignment
         }
         Some(Node::Expr(
             Expr::ListComp(ast::ExprListComp { generators, .. })

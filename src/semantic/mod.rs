@@ -12,7 +12,7 @@ pub mod builtins;
 pub mod walk;
 
 use ruff_python_ast::{self as ast, Expr, Operator, Stmt};
-use ruff_text_size::TextRange;
+use ruff_text_size::{Ranged, TextRange, TextSize};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::config::TargetVersion;
@@ -166,6 +166,23 @@ pub struct Binding<'a> {
     pub loop_id: Option<LoopId>,
 }
 
+impl Binding<'_> {
+    /// Where the binding takes effect in evaluation order: an assignment binds after its value
+    /// is computed (`x = f(x)` reads the old `x`), a `for` target after its iterable.
+    pub fn takes_effect(&self) -> TextSize {
+        let in_target = |target: &Expr| target.range().contains_range(self.range);
+        match self.statement {
+            Some(Stmt::Assign(assign)) if assign.targets.iter().any(in_target) => {
+                assign.range.end()
+            }
+            Some(Stmt::AugAssign(assign)) if in_target(&assign.target) => assign.range.end(),
+            Some(Stmt::AnnAssign(assign)) if in_target(&assign.target) => assign.range.end(),
+            Some(Stmt::For(for_stmt)) if in_target(&for_stmt.target) => for_stmt.iter.range().end(),
+            _ => self.range.start(),
+        }
+    }
+}
+
 /// How a loaded name is used, read off its parent expression.
 #[derive(Clone, Copy, Debug)]
 pub enum Usage<'a> {
@@ -181,8 +198,10 @@ pub enum Usage<'a> {
         call: &'a ast::ExprCall,
         index: usize,
     },
-    /// The iterable of a `for` statement.
-    ForIterable,
+    /// The iterable of this `for` statement.
+    ForIterable(&'a ast::StmtFor),
+    /// The object of an item assignment or deletion: `name[key] = value`, `del name[key]`.
+    ItemAssignment,
     /// The first iterable of a comprehension (evaluated in the enclosing scope).
     ComprehensionIterable,
     /// The target of `name op= value`, which reads `name` before storing it.
@@ -495,6 +514,29 @@ impl<'a> SemanticModel<'a> {
                     .any(|reference| reference.name == name);
             mentions && self.resolve(nested, name) == Resolution::Enclosing(scope)
         })
+    }
+
+    /// True if, after `offset`, `name` is read in `scope` before it is bound again: whatever it
+    /// held at `offset` is still used.
+    pub fn read_after(&self, scope: ScopeId, name: &str, offset: TextSize) -> bool {
+        let scope = self.scope(scope);
+        let first_read = scope
+            .references()
+            .iter()
+            .filter(|reference| reference.name == name && reference.range.start() > offset)
+            .map(|reference| reference.range.start())
+            .min();
+        let first_binding = scope
+            .bindings_of(name)
+            .iter()
+            .map(Binding::takes_effect)
+            .filter(|effect| *effect > offset)
+            .min();
+        match (first_read, first_binding) {
+            (Some(read), Some(binding)) => read < binding,
+            (Some(_), None) => true,
+            (None, _) => false,
+        }
     }
 
     /// Every scope nested in `id`, at any depth.

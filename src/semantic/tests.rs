@@ -288,6 +288,37 @@ def g(range):
 }
 
 #[test]
+fn read_after_sees_whether_a_value_is_still_used() {
+    let source = "\
+def f(rows):
+    seen = 0
+    last = None
+    for row in rows:
+        seen = seen + 1
+        last = row
+    last = None
+    total = 0
+    for row in rows:
+        total = total + row
+    total = str(total)
+    for row in rows:
+        pass
+    return seen, last, total
+";
+    let parsed = parse_module(source).expect("parses");
+    let model = SemanticModel::build(parsed.syntax(), TargetVersion::DEFAULT);
+    let loop_end = model.loop_(LoopId(0)).node.range().end();
+    assert!(model.read_after(ScopeId(1), "seen", loop_end));
+    assert!(!model.read_after(ScopeId(1), "last", loop_end));
+    assert!(!model.read_after(ScopeId(1), "row", loop_end));
+    // `total = str(total)` reads the old value before it binds the new one.
+    let second_loop_end = model.loop_(LoopId(1)).node.range().end();
+    assert!(model.read_after(ScopeId(1), "total", second_loop_end));
+    // The third loop binds `row` before anything reads it.
+    assert!(!model.read_after(ScopeId(1), "row", second_loop_end));
+}
+
+#[test]
 fn usages_describe_how_a_load_is_used() {
     let source = "\
 def f(xs, items):
@@ -296,6 +327,7 @@ def f(xs, items):
         pass
     total = sum(xs)
     first = [y for y in xs]
+    xs[0] = 1
     xs += [2]
 ";
     let parsed = parse_module(source).expect("parses");
@@ -313,7 +345,8 @@ def f(xs, items):
             Usage::Attribute { .. } => "attribute",
             Usage::Argument { index: 0, .. } => "first argument",
             Usage::Argument { .. } => "argument",
-            Usage::ForIterable => "for",
+            Usage::ForIterable(_) => "for",
+            Usage::ItemAssignment => "item assignment",
             Usage::ComprehensionIterable => "comprehension",
             Usage::AugmentedAssignment => "augmented",
             Usage::Other => "other",
@@ -326,6 +359,7 @@ def f(xs, items):
             "for",
             "first argument",
             "comprehension",
+            "item assignment",
             "augmented"
         ]
     );
