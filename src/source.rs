@@ -79,12 +79,11 @@ pub fn decode(bytes: &[u8]) -> Result<String, String> {
     const BOM: &[u8] = b"\xef\xbb\xbf";
     let declared = coding_declaration(bytes);
     if let Some(rest) = bytes.strip_prefix(BOM) {
-        return match declared.as_deref().map(normalise_encoding) {
-            None | Some(Encoding::Utf8) => decode_utf8(rest),
-            Some(_) => Err(format!(
-                "encoding problem: `{}` with a UTF-8 byte-order mark",
-                declared.unwrap_or_default()
+        return match declared {
+            Some(name) if !names_utf8_exactly(&name) => Err(format!(
+                "encoding problem: `{name}` with a UTF-8 byte-order mark"
             )),
+            _ => decode_utf8(rest),
         };
     }
     match declared {
@@ -110,6 +109,14 @@ pub fn decode(bytes: &[u8]) -> Result<String, String> {
             Encoding::Unknown => Err(format!("unknown encoding `{name}`")),
         },
     }
+}
+
+/// With a byte-order mark, CPython's tokenizer (`get_normal_name` in `Parser/tokenizer.c`)
+/// accepts only a declaration that normalises to `utf-8`: lower case, `_` as `-`. So `UTF_8`
+/// passes and `utf8` does not.
+fn names_utf8_exactly(name: &str) -> bool {
+    let name = name.to_ascii_lowercase().replace('_', "-");
+    name == "utf-8" || name.starts_with("utf-8-")
 }
 
 fn decode_utf8(bytes: &[u8]) -> Result<String, String> {
@@ -234,6 +241,8 @@ mod tests {
                 .contains("unknown encoding")
         );
         assert!(decode(b"\xef\xbb\xbf# coding: latin-1\n").is_err());
+        assert!(decode(b"\xef\xbb\xbf# coding: utf8\n").is_err());
+        assert!(decode(b"\xef\xbb\xbf# coding: UTF_8\n").is_ok());
         assert!(
             decode(b"x = '\xff'\n")
                 .unwrap_err()
