@@ -15,7 +15,7 @@ pub const META: RuleMeta = RuleMeta {
 };
 
 pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, name: &'a ast::ExprName) {
-    if context.frame_class() != ScopeClass::Function || context.in_exception_path() {
+    if context.frame_class() != ScopeClass::Function || context.in_exit_path() {
         return;
     }
     let Some(loop_id) = context.loop_id() else {

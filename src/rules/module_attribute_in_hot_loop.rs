@@ -23,7 +23,7 @@ pub fn check<'a>(
     // Only the whole chain: in `os.path.join`, `os.path` is part of it.
     if matches!(context.parent_expr(), Some(Expr::Attribute(_)))
         || context.frame_class() != ScopeClass::Function
-        || context.in_exception_path()
+        || context.in_exit_path()
     {
         return;
     }
@@ -49,14 +49,19 @@ pub fn check<'a>(
         return;
     }
     let last = attribute.attr.as_str();
-    let parent = chain.rsplit_once('.').map_or(module_name, |(parent, _)| parent);
+    // `from m import attr` is only sure to work one level down from the module itself:
+    // `sys.stdout.write` or `pydoc.html.escape` have no module to import from.
+    let help = match (attributes.as_slice(), checker.model.imported_module(module_name)) {
+        ([_], Some(module)) => format!(
+            "Look it up once before the loop (`{last} = {chain}`) or import it directly (`from {module} import {last}`)"
+        ),
+        _ => format!("Look it up once before the loop (`{last} = {chain}`)"),
+    };
     checker.report(
         Rule::ModuleAttributeInHotLoop,
         attribute.range(),
         format!("`{chain}` is looked up on every iteration of {hotness}"),
-        format!(
-            "Look it up once before the loop (`{last} = {chain}`) or import it directly (`from {parent} import {last}`)"
-        ),
+        help,
         Scenario::ModuleAttributeLookup {
             attributes: attributes.len() as u64,
         },

@@ -48,7 +48,7 @@ pub struct Context<'a> {
     loop_id: Option<LoopId>,
     parents: Vec<Node<'a>>,
     in_annotation: bool,
-    in_exception_path: bool,
+    in_exit_path: bool,
 }
 
 impl<'a> Context<'a> {
@@ -99,10 +99,10 @@ impl<'a> Context<'a> {
         self.in_annotation
     }
 
-    /// True inside a `raise` statement or an `except` clause's exception type: code that runs
-    /// only when something has already gone wrong.
-    pub fn in_exception_path(&self) -> bool {
-        self.in_exception_path
+    /// True inside a `raise` or `return` statement or an `except` clause's exception type: code
+    /// on the way out, which runs at most once per call or only when something went wrong.
+    pub fn in_exit_path(&self) -> bool {
+        self.in_exit_path
     }
 }
 
@@ -148,7 +148,7 @@ pub fn walk_module<'a, H: Hooks<'a>>(module: &'a ast::ModModule, hooks: H) -> H 
             loop_id: None,
             parents: Vec::new(),
             in_annotation: false,
-            in_exception_path: false,
+            in_exit_path: false,
         },
         hooks,
         depth: 0,
@@ -243,13 +243,13 @@ impl<'a, H: Hooks<'a>> Walker<'a, H> {
     }
 
     fn with_flag(&mut self, flag: Flag, body: impl FnOnce(&mut Self)) {
-        let outer = (self.context.in_annotation, self.context.in_exception_path);
+        let outer = (self.context.in_annotation, self.context.in_exit_path);
         match flag {
             Flag::Annotation => self.context.in_annotation = true,
-            Flag::ExceptionPath => self.context.in_exception_path = true,
+            Flag::ExitPath => self.context.in_exit_path = true,
         }
         body(self);
-        (self.context.in_annotation, self.context.in_exception_path) = outer;
+        (self.context.in_annotation, self.context.in_exit_path) = outer;
     }
 
     /// Type parameters (`def f[T](...)`) live in an annotation scope between the definition's
@@ -524,8 +524,8 @@ impl<'a, H: Hooks<'a>> Walker<'a, H> {
                     walker.visit_annotation(&alias.value);
                 });
             }
-            Stmt::Raise(_) => {
-                self.with_flag(Flag::ExceptionPath, |walker| {
+            Stmt::Raise(_) | Stmt::Return(_) => {
+                self.with_flag(Flag::ExitPath, |walker| {
                     visitor::walk_stmt(walker, stmt);
                 });
             }
@@ -569,7 +569,7 @@ impl<'a, H: Hooks<'a>> Walker<'a, H> {
 #[derive(Clone, Copy)]
 enum Flag {
     Annotation,
-    ExceptionPath,
+    ExitPath,
 }
 
 impl<'a, H: Hooks<'a>> Visitor<'a> for Walker<'a, H> {
@@ -598,9 +598,7 @@ impl<'a, H: Hooks<'a>> Visitor<'a> for Walker<'a, H> {
     fn visit_except_handler(&mut self, handler: &'a ExceptHandler) {
         let ExceptHandler::ExceptHandler(handler) = handler;
         if let Some(exception_type) = &handler.type_ {
-            self.with_flag(Flag::ExceptionPath, |walker| {
-                walker.visit_expr(exception_type)
-            });
+            self.with_flag(Flag::ExitPath, |walker| walker.visit_expr(exception_type));
         }
         if let Some(name) = &handler.name {
             self.bind_identifier(name, BindingKind::ExceptHandler);
