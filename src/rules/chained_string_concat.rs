@@ -3,7 +3,7 @@
 use ruff_python_ast::{self as ast, Expr, Operator};
 use ruff_text_size::Ranged;
 
-use super::common::{add_operands, short_text};
+use super::common::{Folding, short_text};
 use super::{Rule, RuleMeta};
 use crate::checker::Checker;
 use crate::model::{Length, Scenario};
@@ -30,15 +30,16 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, expr: &'a Exp
     {
         return;
     }
-    let operands = add_operands(expr);
+    let folding = Folding::of(expr);
+    let operands = operands_after_folding(expr, &folding);
     if operands.len() < 3 {
         return;
     }
-    let is_literal = |operand: &&Expr| matches!(operand, Expr::StringLiteral(_));
+    let is_literal = |operand: &&Expr| folding.is_constant(operand);
     let has_string = operands
         .iter()
-        .any(|operand| matches!(operand, Expr::StringLiteral(_) | Expr::FString(_)));
-    // A chain of literals only is folded into one constant by the compiler.
+        .any(|operand| is_literal(operand) || operand.is_f_string_expr());
+    // A chain of constants only is folded into one constant by the compiler.
     if !has_string || operands.iter().all(is_literal) {
         return;
     }
@@ -50,10 +51,7 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, expr: &'a Exp
     }
     let lengths = operands
         .iter()
-        .map(|operand| match operand {
-            Expr::StringLiteral(literal) => Length::Known(literal.value.chars().count() as u64),
-            _ => Length::Unknown,
-        })
+        .map(|operand| folding.length(operand).map_or(Length::Unknown, Length::Known))
         .collect();
     let help = match fstring_suggestion(checker, context, &operands) {
         Some(suggestion) => format!("Build the string once with an f-string: `{suggestion}`"),
@@ -70,6 +68,28 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, expr: &'a Exp
         Scenario::ConcatChain { operands: lengths },
         checker.iterations(context.loop_id()),
     );
+}
+
+/// The operands of the `+` chain as the compiler sees them: constant sub-expressions
+/// (`'-' * 10`, `('a' + 'b')` in parentheses) are one operand each.
+fn operands_after_folding<'e>(expr: &'e Expr, folding: &Folding) -> Vec<&'e Expr> {
+    let mut operands = Vec::new();
+    let mut pending = vec![expr];
+    while let Some(next) = pending.pop() {
+        match next {
+            Expr::BinOp(ast::ExprBinOp {
+                left,
+                op: Operator::Add,
+                right,
+                ..
+            }) if !folding.is_constant(next) => {
+                pending.push(right);
+                pending.push(left);
+            }
+            other => operands.push(other),
+        }
+    }
+    operands
 }
 
 /// `f"Hello, {first} {last}"` for `"Hello, " + first + " " + last`, when every piece can be

@@ -2,7 +2,7 @@
 
 use ruff_python_ast::{Expr, Stmt};
 
-use super::common::{Accumulation, ValueKind};
+use super::common::{Accumulation, Folding, ValueKind};
 use super::{Rule, RuleMeta};
 use crate::checker::Checker;
 use crate::model::{Scenario, Sequence};
@@ -41,14 +41,14 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, statement: &'
     ) else {
         return;
     };
-    if accumulation.reinitialised_in_loop(checker, context) {
+    if accumulation.reinitialised_in_loop(checker, context) || accumulation.ends_the_loop(context)
+    {
         return;
     }
     let store = accumulation.store(checker, context);
     let piece = accumulation.piece_length(|piece| match piece {
-        Expr::StringLiteral(literal) => Some(literal.value.chars().count() as u64),
         Expr::BytesLiteral(literal) => Some(literal.value.len() as u64),
-        _ => None,
+        _ => Folding::of(piece).length(piece),
     });
     let target = accumulation.target;
     let (what, help) = match sequence {

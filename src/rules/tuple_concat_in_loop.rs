@@ -25,7 +25,8 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, statement: &'
     if evidence.peek().is_none() || evidence.any(|kind| *kind != ValueKind::Tuple) {
         return;
     }
-    if accumulation.reinitialised_in_loop(checker, context) {
+    if accumulation.reinitialised_in_loop(checker, context) || accumulation.ends_the_loop(context)
+    {
         return;
     }
     let store = accumulation.store(checker, context);
