@@ -84,10 +84,7 @@ impl<'a> Checker<'a> {
                 count,
                 source: IterationsSource::RangeLiteral,
             },
-            None => Iterations {
-                count: self.settings.assume_iterations,
-                source: IterationsSource::Assumed,
-            },
+            None => Iterations::assumed(self.settings.assume_iterations),
         }
     }
 

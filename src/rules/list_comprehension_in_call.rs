@@ -100,9 +100,6 @@ pub fn element_count(checker: &Checker, generators: &[ast::Comprehension]) -> It
             count: counts.iter().fold(1u64, |product, n| product.saturating_mul(*n)),
             source: IterationsSource::RangeLiteral,
         },
-        _ => Iterations {
-            count: checker.settings.assume_iterations,
-            source: IterationsSource::Assumed,
-        },
+        _ => Iterations::assumed(checker.settings.assume_iterations),
     }
 }

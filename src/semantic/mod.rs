@@ -380,11 +380,6 @@ impl<'a> SemanticModel<'a> {
         self.loop_chain(Some(id)).last().unwrap_or(id)
     }
 
-    /// True if `inner` is `outer` or nested in it.
-    pub fn loop_is_within(&self, inner: Option<LoopId>, outer: LoopId) -> bool {
-        self.loop_chain(inner).any(|id| id == outer)
-    }
-
     /// The number of iterations of a loop over `range(...)` with integer literal arguments,
     /// when `range` is the builtin.
     pub fn trip_count(&self, id: LoopId) -> Option<u64> {
