@@ -3,7 +3,7 @@
 use ruff_python_ast::{self as ast, Expr, Operator};
 use ruff_text_size::Ranged;
 
-use super::common::{Folding, short_text};
+use super::common::{Folding, add_operands_except, short_text};
 use super::{Rule, RuleMeta};
 use crate::checker::Checker;
 use crate::model::{Length, Scenario};
@@ -31,7 +31,8 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, expr: &'a Exp
         return;
     }
     let folding = Folding::of(expr);
-    let operands = operands_after_folding(expr, &folding);
+    // As the compiler sees them: constant sub-expressions (`'-' * 10`) are one operand each.
+    let operands = add_operands_except(expr, |node| folding.is_constant(node));
     if operands.len() < 3 {
         return;
     }
@@ -68,28 +69,6 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, expr: &'a Exp
         Scenario::ConcatChain { operands: lengths },
         checker.iterations(context.loop_id()),
     );
-}
-
-/// The operands of the `+` chain as the compiler sees them: constant sub-expressions
-/// (`'-' * 10`, `('a' + 'b')` in parentheses) are one operand each.
-fn operands_after_folding<'e>(expr: &'e Expr, folding: &Folding) -> Vec<&'e Expr> {
-    let mut operands = Vec::new();
-    let mut pending = vec![expr];
-    while let Some(next) = pending.pop() {
-        match next {
-            Expr::BinOp(ast::ExprBinOp {
-                left,
-                op: Operator::Add,
-                right,
-                ..
-            }) if !folding.is_constant(next) => {
-                pending.push(right);
-                pending.push(left);
-            }
-            other => operands.push(other),
-        }
-    }
-    operands
 }
 
 /// `f"Hello, {first} {last}"` for `"Hello, " + first + " " + last`, when every piece can be

@@ -92,6 +92,11 @@ pub fn short_text<'a>(checker: &Checker<'a>, expr: &Expr) -> Option<&'a str> {
 /// The operands of a `+` chain, left to right: `a + (b + c) + d` gives `a, b, c, d`.
 /// Iterative, because a generated chain can be thousands of operands deep.
 pub fn add_operands(expr: &Expr) -> Vec<&Expr> {
+    add_operands_except(expr, |_| false)
+}
+
+/// Like [`add_operands`], but a `+` for which `keep_whole` holds is one operand.
+pub fn add_operands_except(expr: &Expr, keep_whole: impl Fn(&Expr) -> bool) -> Vec<&Expr> {
     let mut operands = Vec::new();
     let mut pending = vec![expr];
     while let Some(next) = pending.pop() {
@@ -101,7 +106,7 @@ pub fn add_operands(expr: &Expr) -> Vec<&Expr> {
                 op: Operator::Add,
                 right,
                 ..
-            }) => {
+            }) if !keep_whole(next) => {
                 pending.push(right);
                 pending.push(left);
             }
@@ -662,44 +667,8 @@ fn blocks(statement: &Stmt) -> Vec<&[Stmt]> {
 pub fn for_each_statement<'a>(body: &'a [Stmt], visit: &mut impl FnMut(&'a Stmt)) {
     for statement in body {
         visit(statement);
-        match statement {
-            Stmt::For(ast::StmtFor { body, orelse, .. })
-            | Stmt::While(ast::StmtWhile { body, orelse, .. }) => {
-                for_each_statement(body, visit);
-                for_each_statement(orelse, visit);
-            }
-            Stmt::If(ast::StmtIf {
-                body,
-                elif_else_clauses,
-                ..
-            }) => {
-                for_each_statement(body, visit);
-                for clause in elif_else_clauses {
-                    for_each_statement(&clause.body, visit);
-                }
-            }
-            Stmt::With(ast::StmtWith { body, .. }) => for_each_statement(body, visit),
-            Stmt::Try(ast::StmtTry {
-                body,
-                handlers,
-                orelse,
-                finalbody,
-                ..
-            }) => {
-                for_each_statement(body, visit);
-                for handler in handlers {
-                    let ast::ExceptHandler::ExceptHandler(handler) = handler;
-                    for_each_statement(&handler.body, visit);
-                }
-                for_each_statement(orelse, visit);
-                for_each_statement(finalbody, visit);
-            }
-            Stmt::Match(ast::StmtMatch { cases, .. }) => {
-                for case in cases {
-                    for_each_statement(&case.body, visit);
-                }
-            }
-            _ => {}
+        for block in blocks(statement) {
+            for_each_statement(block, visit);
         }
     }
 }
