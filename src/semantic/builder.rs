@@ -18,10 +18,15 @@ pub(super) fn build(module: &ast::ModModule, target: TargetVersion) -> SemanticM
         scope_ids: FxHashMap::default(),
         loops: Vec::new(),
         loop_ids: FxHashMap::default(),
+        trip_counts: Vec::new(),
         imported_packages: FxHashSet::default(),
         target,
     };
-    walk::walk_module(module, Builder { model }).model
+    let mut model = walk::walk_module(module, Builder { model }).model;
+    model.trip_counts = (0..model.loops.len())
+        .map(|index| model.count_trips(LoopId(u32::try_from(index).unwrap_or(u32::MAX))))
+        .collect();
+    model
 }
 
 struct Builder<'a> {

@@ -342,6 +342,8 @@ pub struct SemanticModel<'a> {
     scope_ids: FxHashMap<NodeKey, ScopeId>,
     loops: Vec<Loop<'a>>,
     loop_ids: FxHashMap<NodeKey, LoopId>,
+    /// [`SemanticModel::trip_count`] of each loop, by index.
+    trip_counts: Vec<Option<u64>>,
     /// The top-level package of every `import` and `from ... import` in the module.
     imported_packages: FxHashSet<&'a str>,
     target: TargetVersion,
@@ -383,6 +385,12 @@ impl<'a> SemanticModel<'a> {
     /// The number of iterations of a loop over `range(...)` with integer literal arguments,
     /// when `range` is the builtin.
     pub fn trip_count(&self, id: LoopId) -> Option<u64> {
+        self.trip_counts.get(id.index()).copied().flatten()
+    }
+
+    /// Computes [`SemanticModel::trip_count`] for a loop; needs every binding in place, so the
+    /// builder calls it once per loop when the walk is done.
+    fn count_trips(&self, id: LoopId) -> Option<u64> {
         let loop_ = self.loop_(id);
         let Expr::Call(call) = loop_.node.iterable()? else {
             return None;
