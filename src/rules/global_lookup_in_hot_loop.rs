@@ -21,6 +21,10 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, name: &'a ast
     let Some(loop_id) = context.loop_id() else {
         return;
     };
+    // Most loops are not hot; that is the cheapest thing to rule out.
+    let Some(hotness) = checker.hotness(Some(loop_id)) else {
+        return;
+    };
     let id = name.id.as_str();
     let builtin = match checker.model.resolve(context.scope(), id) {
         Resolution::Builtin => true,
@@ -33,9 +37,6 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, name: &'a ast
     if heads_module_chain || id == "__debug__" {
         return;
     }
-    let Some(hotness) = checker.hotness(Some(loop_id)) else {
-        return;
-    };
     if !checker.first_hot_report(loop_id, id) {
         return;
     }

@@ -30,21 +30,22 @@ pub fn check<'a>(
     let Some(loop_id) = context.loop_id() else {
         return;
     };
+    // Most loops are not hot; that is the cheapest thing to rule out.
+    let Some(hotness) = checker.hotness(Some(loop_id)) else {
+        return;
+    };
     let Some((module_name, attributes)) = module_chain(attribute) else {
         return;
     };
-    let chain = std::iter::once(module_name)
-        .chain(attributes.iter().copied())
-        .collect::<Vec<_>>()
-        .join(".");
     if checker.model.resolve(context.scope(), module_name) != (Resolution::Global { declared: false })
         || checker.model.imported_module(module_name).is_none()
     {
         return;
     }
-    let Some(hotness) = checker.hotness(Some(loop_id)) else {
-        return;
-    };
+    let chain = std::iter::once(module_name)
+        .chain(attributes.iter().copied())
+        .collect::<Vec<_>>()
+        .join(".");
     if !checker.first_hot_report(loop_id, &chain) {
         return;
     }
