@@ -47,8 +47,6 @@ pub struct FileReport {
     /// The decoded text, when the file could be read; the text renderer draws snippets from it.
     pub source: Option<SourceFile>,
     pub diagnostics: Vec<Diagnostic>,
-    /// False when the file could not be read, decoded or parsed.
-    pub checked: bool,
     /// True when heaplint itself failed on this file (a bug, reported as such).
     pub internal_error: bool,
 }
@@ -60,9 +58,14 @@ impl FileReport {
             path,
             source,
             diagnostics: vec![problem],
-            checked: false,
             internal_error: false,
         }
+    }
+
+    /// False when the file could not be read, decoded or parsed: its report is that problem,
+    /// a diagnostic without a rule, instead of findings.
+    pub fn checked(&self) -> bool {
+        self.diagnostics.iter().all(|d| d.rule.is_some())
     }
 
     pub fn findings(&self) -> impl Iterator<Item = &Diagnostic> {

@@ -102,7 +102,6 @@ pub fn check_source(source: SourceFile, settings: &Settings) -> FileReport {
             // Only a file with something to draw needs its text kept for the report.
             source: (settings.retain_sources && !diagnostics.is_empty()).then_some(source),
             diagnostics,
-            checked: true,
             internal_error: false,
         },
         Ok(Outcome::SyntaxError(syntax_error)) => {

@@ -96,7 +96,7 @@ fn findings_are_exactly_the_expected_lines() {
     for (name, _) in fixtures() {
         let text = fs::read_to_string(fixtures_dir().join(&name)).expect("fixture");
         let report = check_text(&name, &text, &Settings::default());
-        assert!(report.checked, "{name} parses");
+        assert!(report.checked(), "{name} parses");
         assert_eq!(
             found(&report),
             expected(&text),
@@ -215,7 +215,7 @@ fn examples_are_flagged_or_clean_as_labelled() {
             };
             labelled += 1;
             let report = check_text("example.py", &code, &settings);
-            assert!(report.checked, "{}: example parses:\n{code}", rule.code());
+            assert!(report.checked(), "{}: example parses:\n{code}", rule.code());
             let findings = report.findings().count();
             if flagged {
                 assert!(

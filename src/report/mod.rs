@@ -75,7 +75,7 @@ impl Totals {
                 .iter()
                 .filter(|r| r.findings().next().is_some())
                 .count(),
-            unchecked: reports.iter().filter(|r| !r.checked).count(),
+            unchecked: reports.iter().filter(|r| !r.checked()).count(),
         }
     }
 
