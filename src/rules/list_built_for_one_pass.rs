@@ -9,7 +9,7 @@ use super::common::for_each_statement;
 use super::{Rule, RuleMeta};
 use crate::checker::Checker;
 use crate::model::{Producer, Scenario};
-use crate::semantic::{Binding, BindingKind, LoopId, Reference, Resolution, ScopeId, Usage};
+use crate::semantic::{Binding, BindingKind, LoopId, Reference, ScopeId, Usage};
 
 pub const META: RuleMeta = RuleMeta {
     code: "MEM302",
@@ -33,7 +33,7 @@ pub fn check(checker: &mut Checker, scope: ScopeId) {
         if !creates_empty_list(checker, scope, creation)
             || function.declares_global(name)
             || function.declares_nonlocal(name)
-            || used_by_nested_scope(checker, scope, name)
+            || model.is_captured(scope, name)
         {
             continue;
         }
@@ -85,18 +85,6 @@ fn creates_empty_list(checker: &Checker, scope: ScopeId, binding: &Binding) -> b
         _ => false,
     };
     single_target && empty
-}
-
-/// True if a nested scope (a closure, a lambda, a comprehension past its first iterable)
-/// reads or writes `name` from `scope`.
-fn used_by_nested_scope(checker: &Checker, scope: ScopeId, name: &str) -> bool {
-    let model = checker.model;
-    model.descendants(scope).into_iter().any(|nested| {
-        let inner = model.scope(nested);
-        let mentions = inner.declares_nonlocal(name)
-            || inner.references().iter().any(|reference| reference.name == name);
-        mentions && model.resolve(nested, name) == Resolution::Enclosing(scope)
-    })
 }
 
 /// The loop that fills the list and the use that consumes it, if every use is an
