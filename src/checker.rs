@@ -9,7 +9,7 @@ use ruff_text_size::TextRange;
 use rustc_hash::FxHashSet;
 
 use crate::config::Settings;
-use crate::model::{Iterations, IterationsSource, Scenario};
+use crate::model::{Iterations, Scenario};
 use crate::rules::{self, Finding, Rule};
 use crate::semantic::walk::{self, Context, Hooks};
 use crate::semantic::{LoopId, LoopNode, ScopeId, ScopeNode, SemanticModel};
@@ -74,18 +74,18 @@ impl<'a> Checker<'a> {
         self.source.get(range.to_std_range()).unwrap_or_default()
     }
 
-    /// How often code directly in `loop_id` runs per entry of that loop.
+    /// How often code directly in `loop_id` runs per call of its function (or per run of the
+    /// module): the trip counts of every loop around it, multiplied.
     pub fn iterations(&self, loop_id: Option<LoopId>) -> Iterations {
-        let Some(loop_id) = loop_id else {
-            return Iterations::SINGLE;
-        };
-        match self.model.trip_count(loop_id) {
-            Some(count) => Iterations {
-                count,
-                source: IterationsSource::RangeLiteral,
-            },
-            None => Iterations::assumed(self.settings.assume_iterations),
-        }
+        self.iterations_of(self.model.loop_chain(loop_id))
+    }
+
+    /// The trip counts of `loops` multiplied; `--assume-iterations` for each one not known.
+    pub fn iterations_of(&self, loops: impl IntoIterator<Item = LoopId>) -> Iterations {
+        Iterations::of_loops(
+            loops.into_iter().map(|id| self.model.trip_count(id)),
+            self.settings.assume_iterations,
+        )
     }
 
     /// Why code in `loop_id` is hot, or `None` if it is not: nested deeply enough, or inside a

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use ruff_text_size::{TextRange, TextSize};
 
-use crate::model::Cost;
+use crate::model::{Cost, Severity};
 use crate::rules::Rule;
 use crate::source::{Location, SourceFile};
 
@@ -21,6 +21,8 @@ pub struct Diagnostic {
     pub end_location: Location,
     /// The row a `# noqa` comment must be on to silence this diagnostic.
     pub noqa_row: usize,
+    /// A finding's from its cost and its rule; a file that could not be checked is an error.
+    pub severity: Severity,
     pub cost: Option<Cost>,
 }
 
@@ -36,6 +38,7 @@ impl Diagnostic {
             location: start,
             end_location: start,
             noqa_row: 1,
+            severity: Severity::Error,
             cost: None,
         }
     }

@@ -105,7 +105,7 @@ pub fn check_source(source: SourceFile, settings: &Settings) -> FileReport {
             internal_error: false,
         },
         Ok(Outcome::SyntaxError(syntax_error)) => {
-            FileReport::failed(path, Some(source), syntax_error)
+            FileReport::failed(path, Some(source), *syntax_error)
         }
         Err(_) => {
             let problem = Diagnostic::file_problem(
@@ -122,7 +122,7 @@ pub fn check_source(source: SourceFile, settings: &Settings) -> FileReport {
 /// What became of a file that could be read.
 enum Outcome {
     Checked(Vec<Diagnostic>),
-    SyntaxError(Diagnostic),
+    SyntaxError(Box<Diagnostic>),
 }
 
 /// Parses, checks, applies `noqa` and prices the findings; a syntax error instead when the
@@ -131,7 +131,7 @@ fn diagnose(source: &SourceFile, settings: &Settings) -> Outcome {
     let parsed = ruff_python_parser::parse_unchecked_source(source.text(), PySourceType::Python);
     if let Some(error) = parsed.errors().first() {
         let message = format!("SyntaxError: {}", error.error);
-        return Outcome::SyntaxError(place(source, error.location, message));
+        return Outcome::SyntaxError(Box::new(place(source, error.location, message)));
     }
     let module = parsed.syntax();
     let model = SemanticModel::build(module, settings.target);
@@ -161,6 +161,7 @@ fn place(source: &SourceFile, range: TextRange, message: String) -> Diagnostic {
         location,
         end_location: source.location(range.end()),
         noqa_row: location.row,
+        severity: model::Severity::Error,
         cost: None,
     }
 }
@@ -170,6 +171,7 @@ fn price(source: &SourceFile, finding: Finding, settings: &Settings) -> Diagnost
     let mut diagnostic = place(source, finding.range(), finding.message);
     diagnostic.rule = Some(finding.rule);
     diagnostic.help = Some(finding.help);
+    diagnostic.severity = cost.severity.max(finding.rule.meta().severity_floor);
     diagnostic.cost = Some(cost);
     diagnostic
 }

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use heaplint::config::{RuleSelection, Settings, TargetVersion};
-use heaplint::report::{self, OutputFormat, TextStyle};
+use heaplint::report::{self, OutputFormat, RenderOptions};
 use heaplint::rules::Rule;
 
 /// The parser allocates a node at a time, and jemalloc is markedly faster at that than glibc's
@@ -59,6 +59,9 @@ struct CheckArgs {
     /// The trip count the cost model assumes for a loop whose count it cannot see.
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..))]
     assume_iterations: u64,
+    /// Show how each finding's cost was derived: the formulas with their numbers.
+    #[arg(long)]
+    show_derivation: bool,
 }
 
 fn parse_target(value: &str) -> Result<TargetVersion, String> {
@@ -90,13 +93,14 @@ fn check(args: CheckArgs) -> ExitCode {
     };
     let reports = heaplint::check_paths(&args.paths, &settings);
     let stdout = io::stdout();
-    let style = TextStyle {
+    let options = RenderOptions {
         color: stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
         width: 100,
+        show_derivation: args.show_derivation,
     };
     let mut out = io::BufWriter::new(stdout.lock());
     let written =
-        report::render(args.output_format, &reports, style, &mut out).and_then(|()| out.flush());
+        report::render(args.output_format, &reports, options, &mut out).and_then(|()| out.flush());
     if let Err(error) = written
         && error.kind() != io::ErrorKind::BrokenPipe
     {

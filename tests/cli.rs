@@ -122,7 +122,7 @@ fn json_columns_count_characters_and_rows_start_at_one() {
         serde_json::json!({"row": 1, "column": 18})
     );
     for key in [
-        "code", "name", "message", "filename", "fix", "noqa_row", "url", "cost",
+        "code", "name", "message", "filename", "fix", "noqa_row", "url", "severity", "cost",
     ] {
         assert!(finding.get(key).is_some(), "{key}");
     }
@@ -351,14 +351,112 @@ fn text_output_shows_snippet_help_and_cost() {
     assert!(stdout.contains("MEM201"), "{stdout}");
     assert!(stdout.contains("5 │         s += 'piece'"), "{stdout}");
     assert!(stdout.contains("help: Collect the pieces"), "{stdout}");
+    // A local grown in place asks for fewer bytes than the join: a signed, negative excess.
+    assert!(stdout.contains("cost: -"), "{stdout}");
     assert!(
-        stdout.contains("cost: CPython 3.12 resizes this str in place"),
+        stdout.contains("CPython 3.12 resizes this str in place"),
         "{stdout}"
+    );
+    assert!(
+        !stdout.contains("  = habit"),
+        "derivation only when asked: {stdout}"
     );
     assert!(
         stdout.trim_end().ends_with("Found 1 finding in 1 file."),
         "{stdout}"
     );
+}
+
+/// The cases the runtime model must tell apart by version: a module-level `+=` is resized in
+/// place on 3.10 and copied on 3.12; a `+` chain appends to its temporary in place on 3.10
+/// and allocates every intermediate on 3.12.
+#[test]
+fn target_version_changes_the_cost() {
+    let dir = TempDir::new().expect("tempdir");
+    write(
+        dir.path(),
+        "t.py",
+        "s = ''\nfor i in range(2000):\n    s += '0123456789'\n\ndef greet(a, b):\n    return 'Hello ' + a + b + '!'\n",
+    );
+    let costs = |target: &str| -> Vec<serde_json::Value> {
+        let output = heaplint(dir.path())
+            .args([
+                "check",
+                "t.py",
+                "--output-format",
+                "json",
+                "--target-version",
+                target,
+            ])
+            .output()
+            .expect("runs");
+        let value: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+        value
+            .as_array()
+            .expect("array")
+            .iter()
+            .map(|finding| finding["cost"].clone())
+            .collect()
+    };
+    let (py310, py312) = (costs("py310"), costs("py312"));
+    assert_eq!(py310.len(), 2);
+    // In place on 3.10: linear, fewer bytes than a join.
+    assert_eq!(py310[0]["growth"], "O(n)");
+    assert!(py310[0]["allocated_bytes"].as_i64().expect("number") < 0);
+    assert_eq!(py310[0]["severity"], "info");
+    // Copied on 3.12: 1,999 strings of 41 + 10i bytes, about 20 MB.
+    assert_eq!(py312[0]["growth"], "O(n^2)");
+    assert!(py312[0]["allocated_bytes"].as_i64().expect("number") > 19_000_000);
+    assert_eq!(py312[0]["severity"], "error");
+    // The chain: reallocations but no extra bytes on 3.10; two intermediates on 3.12.
+    assert_eq!(py310[1]["allocated_bytes"], 0);
+    assert_eq!(py310[1]["allocations"], 2);
+    assert_eq!(py312[1]["allocated_bytes"], (41 + 16) + (41 + 26));
+    assert_eq!(py312[1]["allocations"], 2);
+}
+
+#[test]
+fn show_derivation_prints_the_formulas() {
+    let dir = TempDir::new().expect("tempdir");
+    write(
+        dir.path(),
+        "t.py",
+        "class W:\n    def __init__(self):\n        self.s = ''\n    def run(self):\n        for _ in range(1000):\n            self.s += '0123456789'\n",
+    );
+    let output = heaplint(dir.path())
+        .args(["check", "t.py", "--show-derivation"])
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8(output.stdout).expect("utf-8");
+    assert!(stdout.contains("= habit, copied"), "{stdout}");
+    assert!(
+        stdout.contains("= excess = habit - alternative"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Costliest findings"), "{stdout}");
+    assert!(stdout.contains("1.    5.0 MB allocated"), "{stdout}");
+    let output = heaplint(dir.path())
+        .args([
+            "check",
+            "t.py",
+            "--show-derivation",
+            "--output-format",
+            "json",
+        ])
+        .output()
+        .expect("runs");
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    let derivation = value[0]["cost"]["derivation"]
+        .as_array()
+        .expect("derivation");
+    assert!(derivation.len() >= 3, "{derivation:?}");
+    assert_eq!(value[0]["severity"], "error");
+    let output = heaplint(dir.path())
+        .args(["check", "t.py", "--output-format", "json"])
+        .output()
+        .expect("runs");
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert!(value[0]["cost"].get("derivation").is_none());
 }
 
 #[test]

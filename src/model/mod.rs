@@ -25,33 +25,69 @@ pub use runtime::{Runtime, Store};
 pub const ASSUMED_PIECE_LENGTH: u64 = 10;
 
 /// How many times the flagged code runs, and how we know.
+///
+/// `count` is the *n* that sizes the habit: the iterations of the loops a string keeps
+/// growing across, the items of a list, the evaluations of an expression. `runs` is how often
+/// that whole thing is repeated by loops around it (an accumulator re-initialised in an outer
+/// loop, a list built inside a loop): bytes and allocations scale with it, the peak does not.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Iterations {
     pub count: u64,
+    pub runs: u64,
     pub source: IterationsSource,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum IterationsSource {
-    /// A loop whose trip count cannot be seen: `--assume-iterations`.
-    Assumed,
-    /// A loop over `range(...)` with literal arguments.
-    RangeLiteral,
     /// Not in a loop: the code runs once each time its block runs.
     Single,
+    /// Loops over `range(...)` with literal arguments.
+    RangeLiteral,
+    /// At least one loop whose trip count cannot be seen: `--assume-iterations`.
+    Assumed,
 }
 
 impl Iterations {
     pub const SINGLE: Iterations = Iterations {
         count: 1,
+        runs: 1,
         source: IterationsSource::Single,
     };
 
     pub fn assumed(count: u64) -> Iterations {
         Iterations {
             count,
+            runs: 1,
             source: IterationsSource::Assumed,
+        }
+    }
+
+    /// The product of loop trip counts: `None` for a loop whose count is not known, which
+    /// then counts as `assumed`.
+    pub fn of_loops(trips: impl IntoIterator<Item = Option<u64>>, assumed: u64) -> Iterations {
+        trips.into_iter().fold(Iterations::SINGLE, |total, trips| {
+            let (count, source) = match trips {
+                Some(count) => (count, IterationsSource::RangeLiteral),
+                None => (assumed, IterationsSource::Assumed),
+            };
+            Iterations {
+                count: total.count.saturating_mul(count),
+                runs: 1,
+                source: total.source.max(source),
+            }
+        })
+    }
+
+    /// These iterations, the whole of them repeated by `outer` (whose own `runs` are folded in).
+    pub fn repeated_by(self, outer: Iterations) -> Iterations {
+        Iterations {
+            count: self.count,
+            runs: self
+                .runs
+                .saturating_mul(outer.count)
+                .saturating_mul(outer.runs),
+            source: self.source.max(outer.source),
         }
     }
 }
@@ -80,22 +116,103 @@ impl Serialize for Growth {
     }
 }
 
-/// What a finding costs.
+/// A metric this large is worth a person's attention: 4 KiB, or 50 allocator calls. The
+/// calibration tests use the same thresholds to decide which figures must match measurement.
+pub const MATERIAL_BYTES: i64 = 4096;
+pub const MATERIAL_ALLOCATIONS: i64 = 50;
+
+/// Excess bytes allocated by a quadratic habit from which it is an error: 1 MiB, a few
+/// hundred iterations of copying a few kilobytes.
+const QUADRATIC_ERROR_BYTES: i64 = 1 << 20;
+/// Excess bytes allocated or held from which any habit is an error.
+const LINEAR_ERROR_BYTES: i64 = 64 << 20;
+/// Extra interpreter time per run from which a lookup habit is worth a warning.
+const WARNING_TIME_NS: u64 = 1_000_000;
+
+/// How much a finding matters, judged from its estimated cost.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Costs nothing material on the target version, or less than the alternative.
+    Info,
+    /// A material cost: 4 KiB or more, 50 or more allocator calls for more bytes, or 1 ms of
+    /// lookups.
+    Warning,
+    /// A quadratic habit past 1 MiB, or any habit past 64 MiB.
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    /// The severity the figures call for.
+    fn judge(
+        allocations: i64,
+        allocated_bytes: i64,
+        peak_bytes: i64,
+        growth: Growth,
+        extra_time_ns: Option<u64>,
+    ) -> Severity {
+        if (growth == Growth::Quadratic && allocated_bytes >= QUADRATIC_ERROR_BYTES)
+            || allocated_bytes.max(peak_bytes) >= LINEAR_ERROR_BYTES
+        {
+            Severity::Error
+        } else if allocated_bytes.max(peak_bytes) >= MATERIAL_BYTES
+            // More calls for fewer bytes (a str resized in place) is not worth a warning.
+            || (allocations >= MATERIAL_ALLOCATIONS && allocated_bytes > 0)
+            || extra_time_ns.is_some_and(|ns| ns >= WARNING_TIME_NS)
+        {
+            Severity::Warning
+        } else {
+            Severity::Info
+        }
+    }
+}
+
+/// One way of doing the work, in the units of [`Cost`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Figures {
+    pub allocations: u64,
+    pub allocated_bytes: u64,
+    pub peak_bytes: u64,
+}
+
+/// What a finding costs: the habit's figures minus its alternative's.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Cost {
     /// The CPython version the figures are for, e.g. `"3.12"`.
     pub python: String,
+    /// The *n* that sizes the habit (see [`Iterations`]).
     pub iterations: u64,
+    /// How often loops around the habit repeat it.
+    pub runs: u64,
     pub iterations_source: IterationsSource,
-    /// Calls to the allocator beyond the alternative's, reallocations included.
-    pub allocations: u64,
-    /// Bytes obtained from the allocator beyond the alternative's.
-    pub allocated_bytes: u64,
-    /// How much higher the peak of live bytes is than the alternative's.
-    pub peak_bytes: u64,
+    /// Calls to malloc, calloc and realloc beyond the alternative's; negative when the habit
+    /// makes fewer.
+    pub allocations: i64,
+    /// Bytes requested from the allocator (for a realloc, its growth) beyond the
+    /// alternative's; negative when the habit asks for less.
+    pub allocated_bytes: i64,
+    /// How much higher the high-water mark of live bytes is than the alternative's.
+    pub peak_bytes: i64,
     pub growth: Growth,
+    pub severity: Severity,
+    /// Extra interpreter time per run, for habits that cost time and not memory.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extra_time_ns: Option<u64>,
+    pub habit: Figures,
+    pub alternative: Figures,
     /// One sentence a person can act on.
     pub summary: String,
+    /// How the figures were reached, a formula per line, for `--show-derivation`.
+    #[serde(skip)]
+    pub derivation: Vec<String>,
 }
 
 /// The kinds of sequence grown by concatenation.
@@ -106,19 +223,42 @@ pub enum Sequence {
     Tuple,
 }
 
-/// A length the source shows, or one it does not.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Length {
-    Known(u64),
-    Unknown,
+/// A length as far as the source shows it: characters (or items) written out in literals,
+/// plus operands whose length it does not show.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Length {
+    pub known: u64,
+    /// Operands of unknown length, each assumed to be [`ASSUMED_PIECE_LENGTH`] long.
+    pub unknown: u64,
 }
 
 impl Length {
-    fn or_assumed(self) -> u64 {
-        match self {
-            Length::Known(length) => length,
-            Length::Unknown => ASSUMED_PIECE_LENGTH,
+    pub const UNKNOWN: Length = Length {
+        known: 0,
+        unknown: 1,
+    };
+
+    pub fn known(length: u64) -> Length {
+        Length {
+            known: length,
+            unknown: 0,
         }
+    }
+
+    pub fn plus(self, other: Length) -> Length {
+        Length {
+            known: self.known.saturating_add(other.known),
+            unknown: self.unknown.saturating_add(other.unknown),
+        }
+    }
+
+    fn or_assumed(self) -> u64 {
+        self.known
+            .saturating_add(self.unknown.saturating_mul(ASSUMED_PIECE_LENGTH))
+    }
+
+    fn is_assumed(self) -> bool {
+        self.unknown > 0
     }
 }
 
@@ -144,6 +284,9 @@ pub enum Scenario {
         store: Store,
         /// `s += x` or `s = s + x`, the only shapes CPython can resize in place.
         resizable: bool,
+        /// Another reference to the value is kept across iterations (`t = s`,
+        /// `parts.append(s)`), so CPython cannot resize it in place.
+        aliased: bool,
         /// Characters (str), bytes (bytes) or items (tuple) added per iteration.
         piece: Length,
     },
@@ -193,33 +336,83 @@ pub struct Comparison {
     pub alternative: Footprint,
     pub growth: Growth,
     pub summary: String,
+    /// How `habit` and `alternative` were reached, one formula per line.
+    pub derivation: Vec<String>,
+    /// Extra interpreter time, for habits that cost time rather than memory.
+    pub extra_time_ns: Option<u64>,
 }
 
 impl Comparison {
-    fn free(summary: String) -> Comparison {
+    fn free(summary: String, derivation: Vec<String>) -> Comparison {
         Comparison {
             habit: Footprint::default(),
             alternative: Footprint::default(),
             growth: Growth::Constant,
             summary,
+            derivation,
+            extra_time_ns: None,
         }
     }
 }
 
-/// Prices `scenario` run `iterations` times on `version`: the excess of the habit over the
-/// alternative.
+/// Prices `scenario` on `version`: the excess of the habit over the alternative, each run
+/// `iterations.count` times and the whole repeated `iterations.runs` times.
 pub fn estimate(scenario: &Scenario, iterations: Iterations, version: TargetVersion) -> Cost {
     let comparison = compare(scenario, iterations.count, version);
-    let (habit, alternative) = (comparison.habit, comparison.alternative);
+    let runs = iterations.runs.max(1);
+    let habit = figures(comparison.habit.times(runs));
+    let alternative = figures(comparison.alternative.times(runs));
+    let excess = |habit: u64, alternative: u64| {
+        let difference = i128::from(habit) - i128::from(alternative);
+        i64::try_from(difference).unwrap_or(if difference < 0 { i64::MIN } else { i64::MAX })
+    };
+    let allocations = excess(habit.allocations, alternative.allocations);
+    let allocated_bytes = excess(habit.allocated_bytes, alternative.allocated_bytes);
+    let peak_bytes = excess(habit.peak_bytes, alternative.peak_bytes);
+    let extra_time_ns = comparison.extra_time_ns.map(|ns| ns.saturating_mul(runs));
+    let mut derivation = comparison.derivation;
+    if runs > 1 {
+        derivation.push(format!(
+            "runs: loops around it repeat all of this {} times: allocations and bytes x {}, peak unchanged",
+            grouped(runs),
+            grouped(runs),
+        ));
+    }
+    derivation.push(format!(
+        "excess = habit - alternative: {} allocations, {} B allocated, {} B peak",
+        signed(allocations),
+        signed(allocated_bytes),
+        signed(peak_bytes),
+    ));
     Cost {
         python: version.dotted(),
         iterations: iterations.count,
+        runs,
         iterations_source: iterations.source,
-        allocations: habit.allocations.saturating_sub(alternative.allocations),
-        allocated_bytes: habit.bytes().saturating_sub(alternative.bytes()),
-        peak_bytes: habit.peak.saturating_sub(alternative.peak),
+        allocations,
+        allocated_bytes,
+        peak_bytes,
         growth: comparison.growth,
+        severity: Severity::judge(
+            allocations,
+            allocated_bytes,
+            peak_bytes,
+            comparison.growth,
+            extra_time_ns,
+        ),
+        extra_time_ns,
+        habit,
+        alternative,
         summary: comparison.summary,
+        derivation,
+    }
+}
+
+fn figures(footprint: Footprint) -> Figures {
+    Figures {
+        allocations: footprint.allocations,
+        allocated_bytes: footprint.bytes(),
+        peak_bytes: footprint.peak,
     }
 }
 
@@ -231,21 +424,26 @@ pub fn compare(scenario: &Scenario, n: u64, version: TargetVersion) -> Compariso
             "No allocation: `==` goes through rich comparison and the operands' `__eq__`, \
              where `is` compares two pointers"
                 .to_string(),
+            vec!["habit and alternative: comparisons allocate nothing".to_string()],
         ),
         Scenario::IdentityOfValue => Comparison::free(
             "No allocation, but the result depends on CPython's caching and interning of \
              constants, which differs between versions and between compiled and computed values"
                 .to_string(),
+            vec!["habit and alternative: comparisons allocate nothing".to_string()],
         ),
         Scenario::Accumulation {
             sequence,
             store,
             resizable,
+            aliased,
             piece,
         } => {
-            let in_place =
-                *sequence == Sequence::Str && *resizable && runtime.str_concat_in_place(*store);
-            accumulation(&runtime, *sequence, *store, in_place, *piece, n)
+            let in_place = *sequence == Sequence::Str
+                && *resizable
+                && !*aliased
+                && runtime.str_concat_in_place(*store);
+            accumulation(&runtime, *sequence, *store, in_place, *aliased, *piece, n)
         }
         Scenario::ConcatChain { operands } => concat_chain(&runtime, operands, n),
         Scenario::MaterialisedList { producer } => materialised_list(&runtime, *producer, n),
@@ -280,6 +478,10 @@ impl Sizes {
             .saturating_add(u128::from(self.per_iteration).saturating_mul(indices));
         u64::try_from(total).unwrap_or(u64::MAX)
     }
+
+    fn formula(&self) -> String {
+        format!("{} + {}*i B", self.base, self.per_iteration)
+    }
 }
 
 fn accumulation(
@@ -287,6 +489,7 @@ fn accumulation(
     sequence: Sequence,
     store: Store,
     in_place: bool,
+    aliased: bool,
     piece: Length,
     n: u64,
 ) -> Comparison {
@@ -305,16 +508,57 @@ fn accumulation(
             per_iteration: 8 * p,
         },
     };
-    let habit = if in_place {
-        grown_in_place(&sizes, n)
-    } else {
-        copied_every_iteration(runtime, sequence, &sizes, p, n)
+    let what = match sequence {
+        Sequence::Str => "str",
+        Sequence::Bytes => "bytes",
+        Sequence::Tuple => "tuple",
     };
-    let alternative = joined(runtime, sequence, &sizes, p, n);
+    let mut derivation = vec![format!(
+        "n = {n} iterations adding {p} {unit} each{assumption}; a {what} after i of them requests {formula}",
+        unit = match (sequence, p) {
+            (Sequence::Tuple, 1) => "item",
+            (Sequence::Tuple, _) => "items",
+            (_, 1) => "character",
+            _ => "characters",
+        },
+        assumption = if piece.is_assumed() {
+            format!(" ({ASSUMED_PIECE_LENGTH} assumed per piece the source does not show)")
+        } else {
+            String::new()
+        },
+        formula = sizes.formula(),
+    )];
+    let habit = if in_place {
+        let habit = grown_in_place(&sizes, n);
+        derivation.push(format!(
+            "habit, resized in place: the 2nd iteration allocates {} B, each later one reallocates it {} B larger: {} calls, {} B, peak {} B",
+            sizes.after(2.min(n)),
+            sizes.per_iteration,
+            habit.allocations,
+            grouped(habit.bytes()),
+            grouped(habit.peak),
+        ));
+        habit
+    } else {
+        let (habit, first) = copied_every_iteration(runtime, sequence, &sizes, p, n);
+        derivation.push(format!(
+            "habit, copied: a new {what} for each i = {first}..{n}, sum of {formula}: {} calls, {} B; peak: the last two, {} B",
+            habit.allocations,
+            grouped(habit.bytes()),
+            grouped(habit.peak),
+            formula = sizes.formula(),
+        ));
+        habit
+    };
+    let (alternative, explained) = joined(runtime, sequence, &sizes, p, n);
+    derivation.push(explained);
     let version = runtime.version.dotted();
-    let assumption = match piece {
-        Length::Known(_) => String::new(),
-        Length::Unknown => format!(" (assuming {ASSUMED_PIECE_LENGTH}-character pieces)"),
+    let assumption = if piece.is_assumed() {
+        format!(
+            " (assuming {ASSUMED_PIECE_LENGTH}-character pieces where the source does not show them)"
+        )
+    } else {
+        String::new()
     };
     let fix = match sequence {
         Sequence::Str => "collecting the pieces and calling `''.join()` once",
@@ -322,11 +566,24 @@ fn accumulation(
         Sequence::Tuple => "appending to a list and calling `tuple()` once",
     };
     if in_place {
-        let aliased = copied_every_iteration(runtime, sequence, &sizes, p, n);
+        let (aliased, _) = copied_every_iteration(runtime, sequence, &sizes, p, n);
         let namespace = if store == Store::Name {
             " (module-level code also rebuilds the namespace dict every dozen or so iterations)"
         } else {
             ""
+        };
+        let saving = alternative.bytes().saturating_sub(habit.bytes());
+        let comparison = if saving > 0 {
+            format!(
+                "{} fewer bytes than a list of parts and `''.join()`, though {} more allocator calls",
+                human_bytes(saving),
+                habit.allocations.saturating_sub(alternative.allocations),
+            )
+        } else {
+            format!(
+                "{} more bytes than a list of parts and `''.join()`",
+                human_bytes(habit.bytes().saturating_sub(alternative.bytes())),
+            )
         };
         return Comparison {
             habit,
@@ -334,36 +591,35 @@ fn accumulation(
             growth: Growth::Linear,
             summary: format!(
                 "CPython {version} resizes this str in place{namespace}: {reallocs} reallocations, \
-                 {final_size} in the end{assumption}; any other reference to the string (an \
-                 alias, a list holding it) makes every iteration copy it, {quadratic} over {n} \
-                 iterations",
+                 {final_size} in the end{assumption}, {comparison}; any other reference to the \
+                 string (an alias, a list holding it) makes every iteration copy it, {quadratic} \
+                 over {n} iterations",
                 reallocs = habit.allocations,
                 final_size = human_bytes(sizes.after(n)),
                 quadratic = human_bytes(aliased.bytes()),
             ),
+            derivation,
+            extra_time_ns: None,
         };
     }
     let why = match (sequence, store) {
         (Sequence::Str, Store::Attribute) => "an attribute is never resized in place",
+        (Sequence::Str, Store::Subscript) => "a container item is never resized in place",
         (Sequence::Str, Store::Global) => "a `global` is never resized in place",
-        (Sequence::Str, Store::Name) if runtime.str_concat_in_place(store) => {
-            "only `s += x` and `s = s + x` are resized in place, so the string is copied"
+        (Sequence::Str, _) if aliased => "another reference to the string makes each `+=` copy it",
+        (Sequence::Str, Store::Name | Store::Closure | Store::Local)
+            if !runtime.str_concat_in_place(store) && store != Store::Local =>
+        {
+            match store {
+                Store::Name => "module-level code is not resized in place since 3.11",
+                _ => "a closure variable is not resized in place since 3.11",
+            }
         }
-        (Sequence::Str, Store::Closure) if runtime.str_concat_in_place(store) => {
-            "only `s += x` and `s = s + x` are resized in place, so the string is copied"
-        }
-        (Sequence::Str, Store::Name) => "module-level code is not resized in place since 3.11",
-        (Sequence::Str, Store::Closure) => "a closure variable is not resized in place since 3.11",
-        (Sequence::Str, Store::Local) => {
+        (Sequence::Str, _) => {
             "only `s += x` and `s = s + x` are resized in place, so the string is copied"
         }
         (Sequence::Bytes, _) => "bytes are never resized in place",
         (Sequence::Tuple, _) => "tuples are never resized in place",
-    };
-    let what = match sequence {
-        Sequence::Str => "str",
-        Sequence::Bytes => "bytes",
-        Sequence::Tuple => "tuple",
     };
     Comparison {
         habit,
@@ -375,6 +631,8 @@ fn accumulation(
             total = human_bytes(habit.bytes()),
             alternative_bytes = human_bytes(alternative.bytes()),
         ),
+        derivation,
+        extra_time_ns: None,
     }
 }
 
@@ -393,37 +651,45 @@ fn grown_in_place(sizes: &Sizes, n: u64) -> Footprint {
 }
 
 /// Every iteration from the second allocates a new value of the grown size; tuples short
-/// enough for the free list never reach the allocator.
+/// enough for the free list never reach the allocator. Also returns the first iteration that
+/// allocates.
 fn copied_every_iteration(
     runtime: &Runtime,
     sequence: Sequence,
     sizes: &Sizes,
     p: u64,
     n: u64,
-) -> Footprint {
+) -> (Footprint, u64) {
     let first_allocated = match sequence {
         Sequence::Tuple => (runtime.tuple_free_list_max_len / p.max(1) + 1).max(2),
         Sequence::Str | Sequence::Bytes => 2,
     };
     if n < first_allocated {
-        return Footprint::default();
+        return (Footprint::default(), first_allocated);
     }
     let last_two = if n > first_allocated {
         sizes.after(n - 1).saturating_add(sizes.after(n))
     } else {
         sizes.after(n)
     };
-    Footprint {
+    let footprint = Footprint {
         allocations: n - first_allocated + 1,
         malloc_bytes: sizes.sum(first_allocated, n),
         growth_bytes: 0,
         peak: last_two,
-    }
+    };
+    (footprint, first_allocated)
 }
 
 /// The linear alternative: a list of references grown by appends, then one object of the
 /// final size (`''.join`, `b''.join` or `tuple()`).
-fn joined(runtime: &Runtime, sequence: Sequence, sizes: &Sizes, p: u64, n: u64) -> Footprint {
+fn joined(
+    runtime: &Runtime,
+    sequence: Sequence,
+    sizes: &Sizes,
+    p: u64,
+    n: u64,
+) -> (Footprint, String) {
     let references = match sequence {
         Sequence::Tuple => n.saturating_mul(p),
         Sequence::Str | Sequence::Bytes => n,
@@ -440,12 +706,39 @@ fn joined(runtime: &Runtime, sequence: Sequence, sizes: &Sizes, p: u64, n: u64) 
         0
     };
     let malloc_bytes = final_size.saturating_add(buffers);
-    Footprint {
+    let footprint = Footprint {
         allocations: fill.resizes + u64::from(final_size > 0) + u64::from(buffers > 0),
         malloc_bytes,
         growth_bytes: fill.array_bytes(),
         peak: fill.array_bytes().saturating_add(malloc_bytes),
-    }
+    };
+    let (call, result) = match sequence {
+        Sequence::Str => ("''.join", "str"),
+        Sequence::Bytes => ("b''.join", "bytes"),
+        Sequence::Tuple => ("tuple()", "tuple"),
+    };
+    let buffers_text = if buffers > 0 {
+        format!(
+            ", plus {} B of buffer views for more than {} parts",
+            grouped(buffers),
+            runtime.bytes_join_static_buffers
+        )
+    } else {
+        String::new()
+    };
+    let explained = format!(
+        "alternative: a list of {references} references grown by append ({resizes} reallocations \
+         to {capacity} slots x 8 = {array} B), then {call} makes one {result} of {final_size} B{buffers_text}: \
+         {calls} calls, {bytes} B, peak {peak} B",
+        resizes = fill.resizes,
+        capacity = grouped(fill.capacity),
+        array = grouped(fill.array_bytes()),
+        final_size = grouped(final_size),
+        calls = footprint.allocations,
+        bytes = grouped(footprint.bytes()),
+        peak = grouped(footprint.peak),
+    );
+    (footprint, explained)
 }
 
 fn concat_chain(runtime: &Runtime, operands: &[Length], n: u64) -> Comparison {
@@ -462,20 +755,43 @@ fn concat_chain(runtime: &Runtime, operands: &[Length], n: u64) -> Comparison {
     let total = prefixes.last().copied().unwrap_or_default();
     let string = |length: u64| runtime.str_base.saturating_add(length);
     let intermediates = &prefixes[..prefixes.len().saturating_sub(1)];
+    let first = prefixes.first().copied().unwrap_or_default();
+    let assumed = operands.iter().any(|length| length.is_assumed());
+    let mut derivation = vec![format!(
+        "operands of {lengths:?} characters{assumption}; a str of c characters requests {} + c B",
+        runtime.str_base,
+        assumption = if assumed {
+            format!(" ({ASSUMED_PIECE_LENGTH} assumed for each one the source does not show)")
+        } else {
+            String::new()
+        },
+    )];
     let per_evaluation = if runtime.chain_temporaries_in_place {
         // The first `+` allocates, the later ones reallocate the unshared temporary.
+        derivation.push(format!(
+            "habit: the first `+` allocates {} B, the {} later ones grow that unshared temporary \
+             in place to {} B; x {n} evaluations",
+            string(first),
+            intermediates.len(),
+            string(total),
+        ));
         Footprint {
             allocations: prefixes.len() as u64,
-            malloc_bytes: string(prefixes.first().copied().unwrap_or_default()),
-            growth_bytes: total - prefixes.first().copied().unwrap_or_default(),
+            malloc_bytes: string(first),
+            growth_bytes: total - first,
             peak: string(total),
         }
     } else {
+        let sizes: Vec<u64> = prefixes.iter().map(|length| string(*length)).collect();
+        derivation.push(format!(
+            "habit: each `+` allocates a new str, {sizes:?} B per evaluation; x {n} evaluations; \
+             peak: the last intermediate and the result"
+        ));
         Footprint {
             allocations: prefixes.len() as u64,
-            malloc_bytes: prefixes
+            malloc_bytes: sizes
                 .iter()
-                .fold(0u64, |sum, length| sum.saturating_add(string(*length))),
+                .fold(0u64, |sum, size| sum.saturating_add(*size)),
             growth_bytes: 0,
             peak: intermediates
                 .last()
@@ -483,6 +799,10 @@ fn concat_chain(runtime: &Runtime, operands: &[Length], n: u64) -> Comparison {
                 .saturating_add(string(total)),
         }
     };
+    derivation.push(format!(
+        "alternative: the f-string allocates its result once, {} B per evaluation; x {n} evaluations",
+        string(total)
+    ));
     let fstring = Footprint {
         allocations: 1,
         malloc_bytes: string(total),
@@ -494,18 +814,22 @@ fn concat_chain(runtime: &Runtime, operands: &[Length], n: u64) -> Comparison {
     if n > 1 {
         habit.peak = habit.peak.saturating_add(string(total));
         alternative.peak = alternative.peak.saturating_add(string(total));
+        derivation.push(format!(
+            "in a loop the previous result is alive while the next is built: both peaks + {} B",
+            string(total)
+        ));
     }
     let version = runtime.version.dotted();
-    let assumption = if operands.contains(&Length::Unknown) {
+    let assumption = if assumed {
         format!(" (assuming {ASSUMED_PIECE_LENGTH} characters per operand not written out)")
     } else {
         String::new()
     };
     let summary = if runtime.chain_temporaries_in_place {
         format!(
-            "CPython {version} appends to the unshared temporary in place: {extra} extra \
-             reallocations per evaluation but no extra bytes; from 3.11 on each `+` allocates a \
-             new string",
+            "No extra bytes on CPython {version}: it appends to the unshared temporary in place, \
+             {extra} extra reallocations per evaluation; from 3.11 on each `+` allocates a new \
+             string",
             extra = intermediates.len(),
         )
     } else {
@@ -533,6 +857,8 @@ fn concat_chain(runtime: &Runtime, operands: &[Length], n: u64) -> Comparison {
             Growth::Constant
         },
         summary,
+        derivation,
+        extra_time_ns: None,
     }
 }
 
@@ -559,6 +885,34 @@ fn materialised_list(runtime: &Runtime, producer: Producer, n: u64) -> Compariso
         growth_bytes: 0,
         peak: runtime.generator + lazy_function,
     };
+    let function_text = |bytes: u64| {
+        if bytes > 0 {
+            format!(", plus the {bytes} B function object of the comprehension")
+        } else {
+            String::new()
+        }
+    };
+    let derivation = vec![
+        format!(
+            "habit: {n} appends grow the item array in {resizes} reallocations to {capacity} slots x 8 = {array} B, \
+             and iterating it creates a {iterator} B list_iterator{function}: {calls} calls, {bytes} B, peak {peak} B",
+            resizes = fill.resizes,
+            capacity = grouped(fill.capacity),
+            array = grouped(fill.array_bytes()),
+            iterator = runtime.list_iterator,
+            function = function_text(function),
+            calls = list.allocations,
+            bytes = grouped(list.bytes()),
+            peak = grouped(list.peak),
+        ),
+        format!(
+            "alternative: one {generator} B generator{function}: {calls} calls, {bytes} B",
+            generator = runtime.generator,
+            function = function_text(lazy_function),
+            calls = generator.allocations,
+            bytes = grouped(generator.bytes()),
+        ),
+    ];
     let version = runtime.version.dotted();
     let summary = if list.peak <= generator.peak {
         format!(
@@ -583,6 +937,8 @@ fn materialised_list(runtime: &Runtime, producer: Producer, n: u64) -> Compariso
         alternative: generator,
         growth: Growth::Linear,
         summary,
+        derivation,
+        extra_time_ns: None,
     }
 }
 
@@ -610,9 +966,14 @@ fn lookups(runtime: &Runtime, n: u64, builtin: bool) -> Comparison {
             },
         )
     };
-    Comparison::free(format!(
-        "No allocation: {n} loads from the {what} where a local would be a `LOAD_FAST`; {detail}"
-    ))
+    Comparison::free(
+        format!(
+            "No allocation: {n} loads from the {what} where a local would be a `LOAD_FAST`; {detail}"
+        ),
+        vec![format!(
+            "habit: {n} `LOAD_GLOBAL`s; alternative: {n} `LOAD_FAST`s; neither allocates"
+        )],
+    )
 }
 
 fn attribute_lookups(runtime: &Runtime, n: u64, attributes: u64) -> Comparison {
@@ -621,17 +982,45 @@ fn attribute_lookups(runtime: &Runtime, n: u64, attributes: u64) -> Comparison {
     } else {
         format!("one global and {attributes} attribute lookups")
     };
-    Comparison::free(format!(
-        "No allocation: {lookups} lookups ({n} iterations x {per_iteration}) where binding the \
-         target to a local pays them once; CPython {version} {cache}",
-        lookups = n.saturating_mul(attributes + 1),
-        version = runtime.version.dotted(),
-        cache = if runtime.specialised_globals {
-            "caches each lookup, so the saving is mostly interpreter overhead"
-        } else {
-            "does a dictionary lookup for each"
-        },
-    ))
+    let lookups = n.saturating_mul(attributes + 1);
+    Comparison::free(
+        format!(
+            "No allocation: {lookups} lookups ({n} iterations x {per_iteration}) where binding \
+             the target to a local pays them once; CPython {version} {cache}",
+            version = runtime.version.dotted(),
+            cache = if runtime.specialised_globals {
+                "caches each lookup, so the saving is mostly interpreter overhead"
+            } else {
+                "does a dictionary lookup for each"
+            },
+        ),
+        vec![format!(
+            "habit: {n} x ({per_iteration}) = {lookups} lookups; alternative: {n} `LOAD_FAST`s; \
+             neither allocates"
+        )],
+    )
+}
+
+/// `+1,234`, `-56`, `0`: an excess with its sign.
+pub fn signed(value: i64) -> String {
+    match value {
+        0 => "0".to_string(),
+        v if v > 0 => format!("+{}", grouped(v.unsigned_abs())),
+        v => format!("-{}", grouped(v.unsigned_abs())),
+    }
+}
+
+/// `1234567` as `1,234,567`, for derivations people check by hand.
+pub fn grouped(value: u64) -> String {
+    let digits = value.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
 }
 
 /// `1.2 KB`, `340 B`, `5.0 MB`: for summaries, in powers of 1000 like `ls -h --si`.

@@ -31,6 +31,8 @@ pub enum Store {
     Global,
     /// `obj.attr += ...` (`STORE_ATTR`).
     Attribute,
+    /// `container[key] += ...` (`STORE_SUBSCR`).
+    Subscript,
 }
 
 /// The figures of one CPython version.
@@ -108,12 +110,12 @@ impl Runtime {
     ///
     /// 3.8 to 3.10 (`unicode_concatenate` in `Python/ceval.c`) handle `STORE_FAST`,
     /// `STORE_DEREF` and `STORE_NAME`; 3.11+ (`BINARY_OP_INPLACE_ADD_UNICODE`) only
-    /// `STORE_FAST`. Attributes and globals always copy.
+    /// `STORE_FAST`. Attributes, items and globals always copy.
     pub fn str_concat_in_place(&self, store: Store) -> bool {
         match store {
             Store::Local => true,
             Store::Closure | Store::Name => self.version.minor() <= 10,
-            Store::Global | Store::Attribute => false,
+            Store::Global | Store::Attribute | Store::Subscript => false,
         }
     }
 

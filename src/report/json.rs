@@ -5,8 +5,9 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use super::RenderOptions;
 use crate::diagnostic::FileReport;
-use crate::model::Cost;
+use crate::model::{Cost, Severity};
 use crate::source::Location;
 
 #[derive(Serialize)]
@@ -21,10 +22,24 @@ struct JsonDiagnostic<'a> {
     fix: Option<()>,
     noqa_row: usize,
     url: Option<String>,
-    cost: Option<&'a Cost>,
+    severity: Severity,
+    cost: Option<JsonCost<'a>>,
 }
 
-pub fn render(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
+/// The cost, with its derivation when `--show-derivation` asks for it.
+#[derive(Serialize)]
+struct JsonCost<'a> {
+    #[serde(flatten)]
+    cost: &'a Cost,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    derivation: Option<&'a [String]>,
+}
+
+pub fn render(
+    reports: &[FileReport],
+    options: RenderOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let diagnostics: Vec<JsonDiagnostic> = reports
         .iter()
         .flat_map(|report| {
@@ -41,7 +56,13 @@ pub fn render(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
                     fix: None,
                     noqa_row: diagnostic.noqa_row,
                     url: None,
-                    cost: diagnostic.cost.as_ref(),
+                    severity: diagnostic.severity,
+                    cost: diagnostic.cost.as_ref().map(|cost| JsonCost {
+                        cost,
+                        derivation: options
+                            .show_derivation
+                            .then_some(cost.derivation.as_slice()),
+                    }),
                 })
         })
         .collect();

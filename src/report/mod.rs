@@ -8,7 +8,8 @@ mod text;
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-use crate::diagnostic::FileReport;
+use crate::diagnostic::{Diagnostic, FileReport};
+use crate::model::{Cost, IterationsSource, grouped, human_bytes, signed};
 
 /// The output formats of `--output-format`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -21,23 +22,75 @@ pub enum OutputFormat {
     Json,
 }
 
-/// How the text renderer should look.
+/// How the renderers should look, and what they include.
 #[derive(Clone, Copy, Debug)]
-pub struct TextStyle {
+pub struct RenderOptions {
     pub color: bool,
     pub width: usize,
+    /// Include how each cost was derived, a formula per line (text and JSON).
+    pub show_derivation: bool,
 }
 
 pub fn render(
     format: OutputFormat,
     reports: &[FileReport],
-    style: TextStyle,
+    options: RenderOptions,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
-        OutputFormat::Text => text::render(reports, style, out),
+        OutputFormat::Text => text::render(reports, options, out),
         OutputFormat::Concise => concise::render(reports, out),
-        OutputFormat::Json => json::render(reports, out),
+        OutputFormat::Json => json::render(reports, options, out),
+    }
+}
+
+/// A cost's figures in one line: `+5.0 MB in +970 allocations, peak +1.2 KB, O(n^2),
+/// n = 1,000 (range literals), CPython 3.12`.
+pub fn cost_line(cost: &Cost) -> String {
+    let mut parts = Vec::new();
+    if cost.allocations == 0 && cost.allocated_bytes == 0 && cost.peak_bytes == 0 {
+        parts.push("no extra allocation".to_string());
+    } else {
+        parts.push(format!(
+            "{} in {} allocations",
+            signed_bytes(cost.allocated_bytes),
+            signed(cost.allocations)
+        ));
+        parts.push(format!("peak {}", signed_bytes(cost.peak_bytes)));
+    }
+    if let Some(ns) = cost.extra_time_ns {
+        parts.push(format!("+{} of lookups", human_duration(ns)));
+    }
+    parts.push(cost.growth.as_str().to_string());
+    let repeated = if cost.runs > 1 {
+        format!(" x {} runs", grouped(cost.runs))
+    } else {
+        String::new()
+    };
+    let n = grouped(cost.iterations);
+    parts.push(match cost.iterations_source {
+        IterationsSource::Single => "runs once".to_string(),
+        IterationsSource::RangeLiteral => format!("n = {n}{repeated} (range literals)"),
+        IterationsSource::Assumed => format!("n = {n}{repeated} (some assumed)"),
+    });
+    parts.push(format!("CPython {}", cost.python));
+    parts.join(", ")
+}
+
+fn signed_bytes(value: i64) -> String {
+    match value {
+        0 => "0 B".to_string(),
+        v if v > 0 => format!("+{}", human_bytes(v.unsigned_abs())),
+        v => format!("-{}", human_bytes(v.unsigned_abs())),
+    }
+}
+
+fn human_duration(ns: u64) -> String {
+    match ns {
+        0..1_000 => format!("{ns} ns"),
+        1_000..1_000_000 => format!("{:.1} us", ns as f64 / 1e3),
+        1_000_000..1_000_000_000 => format!("{:.1} ms", ns as f64 / 1e6),
+        _ => format!("{:.1} s", ns as f64 / 1e9),
     }
 }
 
@@ -58,6 +111,27 @@ fn printable(text: &str) -> Cow<'_, str> {
             })
             .collect(),
     )
+}
+
+/// The findings that allocate the most beyond their alternative (by bytes allocated, then by
+/// peak), at most `limit`; findings that cost nothing extra are left out.
+fn costliest(reports: &[FileReport], limit: usize) -> Vec<(&FileReport, &Diagnostic)> {
+    let mut ranked: Vec<(&FileReport, &Diagnostic, &Cost)> = reports
+        .iter()
+        .flat_map(|report| {
+            report.findings().filter_map(move |diagnostic| {
+                let cost = diagnostic.cost.as_ref()?;
+                (cost.allocated_bytes > 0 || cost.peak_bytes > 0)
+                    .then_some((report, diagnostic, cost))
+            })
+        })
+        .collect();
+    ranked.sort_by_key(|(_, _, cost)| std::cmp::Reverse((cost.allocated_bytes, cost.peak_bytes)));
+    ranked
+        .into_iter()
+        .take(limit)
+        .map(|(report, diagnostic, _)| (report, diagnostic))
+        .collect()
 }
 
 /// Counts for the closing line of the human-readable formats.

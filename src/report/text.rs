@@ -10,17 +10,25 @@ use miette::{
     MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 
-use super::{TextStyle, Totals, printable};
+use super::{RenderOptions, Totals, cost_line, costliest, printable};
 use crate::diagnostic::{self, FileReport};
+use crate::model::{Severity, human_bytes};
 
-pub fn render(reports: &[FileReport], style: TextStyle, out: &mut dyn Write) -> io::Result<()> {
-    let theme = if style.color {
+/// How many of the costliest findings the closing ranking lists.
+const RANKED: usize = 5;
+
+pub fn render(
+    reports: &[FileReport],
+    options: RenderOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let theme = if options.color {
         GraphicalTheme::unicode()
     } else {
         GraphicalTheme::unicode_nocolor()
     };
     let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(style.width)
+        .with_width(options.width)
         .with_links(false);
     for report in reports {
         let name = report.path.display().to_string();
@@ -44,6 +52,7 @@ pub fn render(reports: &[FileReport], style: TextStyle, out: &mut dyn Write) -> 
                 message,
                 source,
                 label: label(diagnostic),
+                show_derivation: options.show_derivation,
             };
             let mut buffer = String::new();
             if handler.render_report(&mut buffer, &rendered).is_err() {
@@ -51,6 +60,31 @@ pub fn render(reports: &[FileReport], style: TextStyle, out: &mut dyn Write) -> 
             }
             writeln!(out, "{buffer}")?;
         }
+    }
+    let ranked = costliest(reports, RANKED);
+    if !ranked.is_empty() {
+        writeln!(
+            out,
+            "Costliest findings, by bytes allocated beyond the alternative:"
+        )?;
+        for (rank, (report, diagnostic)) in ranked.iter().enumerate() {
+            let Some(cost) = &diagnostic.cost else {
+                continue;
+            };
+            writeln!(
+                out,
+                "  {}. {:>9} allocated, peak {:>9}  {}:{}:{}  {} {}",
+                rank + 1,
+                human_bytes(cost.allocated_bytes.max(0).unsigned_abs()),
+                human_bytes(cost.peak_bytes.max(0).unsigned_abs()),
+                printable(&report.path.display().to_string()),
+                diagnostic.location.row,
+                diagnostic.location.column,
+                diagnostic.rule.map_or("", |rule| rule.code()),
+                cost.growth.as_str(),
+            )?;
+        }
+        writeln!(out)?;
     }
     writeln!(out, "{}", Totals::of(reports).sentence())
 }
@@ -94,6 +128,7 @@ struct Rendered<'a> {
     message: String,
     source: Snippet<'a>,
     label: String,
+    show_derivation: bool,
 }
 
 impl fmt::Debug for Rendered<'_> {
@@ -119,11 +154,24 @@ impl Diagnostic for Rendered<'_> {
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
         let help = self.diagnostic.help.as_deref()?;
-        let text = match &self.diagnostic.cost {
-            Some(cost) => format!("{}\ncost: {}", printable(help), cost.summary),
-            None => printable(help).into_owned(),
-        };
+        let mut text = printable(help).into_owned();
+        if let Some(cost) = &self.diagnostic.cost {
+            text.push_str(&format!("\ncost: {}\n{}", cost_line(cost), cost.summary));
+            if self.show_derivation {
+                for line in &cost.derivation {
+                    text.push_str(&format!("\n  = {line}"));
+                }
+            }
+        }
         Some(Box::new(text))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diagnostic.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {

@@ -6,7 +6,7 @@ use ruff_text_size::Ranged;
 use super::common::{Folding, add_operands_except, short_text};
 use super::{Rule, RuleMeta};
 use crate::checker::Checker;
-use crate::model::{Length, Scenario};
+use crate::model::{Length, Scenario, Severity};
 use crate::semantic::Context;
 
 pub const META: RuleMeta = RuleMeta {
@@ -14,6 +14,7 @@ pub const META: RuleMeta = RuleMeta {
     name: "chained-string-concat",
     summary: "a `+` chain of three or more strings where an f-string builds the result once",
     documentation: include_str!("../../rules/MEM202.md"),
+    severity_floor: Severity::Info,
 };
 
 /// Libraries whose columns and arrays overload `+` to concatenate strings element-wise.
@@ -52,7 +53,7 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, expr: &'a Exp
     }
     let lengths = operands
         .iter()
-        .map(|operand| folding.length(operand).map_or(Length::Unknown, Length::Known))
+        .map(|operand| folding.length(operand).map_or(Length::UNKNOWN, Length::known))
         .collect();
     let help = match fstring_suggestion(checker, context, &operands) {
         Some(suggestion) => format!("Build the string once with an f-string: `{suggestion}`"),

@@ -1,13 +1,13 @@
 //! Helpers more than one rule needs.
 
 use ruff_python_ast::{self as ast, CmpOp, Expr, Operator, Stmt};
-use ruff_text_size::{Ranged, TextRange};
+use ruff_text_size::{Ranged, TextRange, TextSize};
 use rustc_hash::FxHashMap;
 
 use crate::checker::Checker;
-use crate::model::{Length, Store};
+use crate::model::{Iterations, Length, Store};
 use crate::semantic::{
-    BindingKind, Context, LoopId, Node, Resolution, ScopeClass, ScopeId, ScopeNode,
+    Binding, BindingKind, Context, LoopId, Node, Resolution, ScopeClass, ScopeId, ScopeNode,
 };
 
 /// Each `left op right` link of a comparison, so `a == b == c` yields `a == b` and `b == c`.
@@ -312,6 +312,12 @@ pub enum Target<'a> {
         base: &'a str,
         attribute: &'a str,
     },
+    /// `base["key"]`, where `base` is a plain name and the key a string literal: the same item
+    /// on every iteration.
+    Subscript {
+        base: &'a str,
+        key: &'a str,
+    },
 }
 
 impl<'a> Target<'a> {
@@ -325,7 +331,24 @@ impl<'a> Target<'a> {
                 }),
                 _ => None,
             },
+            Expr::Subscript(ast::ExprSubscript { value, slice, .. }) => {
+                match (value.as_ref(), slice.as_ref()) {
+                    (Expr::Name(base), Expr::StringLiteral(key)) => Some(Target::Subscript {
+                        base: base.id.as_str(),
+                        key: key.value.to_str(),
+                    }),
+                    _ => None,
+                }
+            }
             _ => None,
+        }
+    }
+
+    /// The plain name the target is, or is an attribute or item of.
+    fn base(self) -> &'a str {
+        match self {
+            Target::Name(name) => name,
+            Target::Attribute { base, .. } | Target::Subscript { base, .. } => base,
         }
     }
 
@@ -339,8 +362,18 @@ impl std::fmt::Display for Target<'_> {
         match self {
             Target::Name(name) => f.write_str(name),
             Target::Attribute { base, attribute } => write!(f, "{base}.{attribute}"),
+            Target::Subscript { base, key } => write!(f, "{base}[{key:?}]"),
         }
     }
+}
+
+/// The loops an accumulation grows across.
+pub struct GrowthLoops {
+    /// `count`: iterations of those loops together; `runs`: how often loops further out start
+    /// the accumulation afresh.
+    pub iterations: Iterations,
+    /// The outermost of them.
+    pub outermost: LoopId,
 }
 
 /// `target += piece` or `target = target + piece` inside a loop.
@@ -434,23 +467,38 @@ impl<'a> Accumulation<'a> {
             .filter(|value| !self.accumulates(value))
             .collect(),
             Target::Attribute { base, attribute } => {
-                let mut bodies: Vec<(&'a [Stmt], &'a str)> = Vec::new();
+                let mut bodies: Vec<(&'a [Stmt], Target<'a>)> = Vec::new();
                 if let ScopeNode::Function(function) = scope.node {
-                    bodies.push((&function.body, base));
-                    if let Some(init) = self.class_init(checker, context, function, base) {
-                        bodies.push(init);
+                    bodies.push((&function.body, self.target));
+                    if let Some((init, own)) = self.class_init(checker, context, function, base) {
+                        let target = Target::Attribute {
+                            base: own,
+                            attribute,
+                        };
+                        bodies.push((init, target));
                     }
                 }
-                let mut values = Vec::new();
-                for (body, base) in bodies {
-                    for_each_statement(body, &mut |statement| {
-                        values.extend(attribute_assignment(statement, base, attribute));
-                    });
-                }
-                values.retain(|value| !self.accumulates(value));
-                values
+                self.assigned_values(&bodies)
             }
+            Target::Subscript { .. } => match scope.node {
+                ScopeNode::Function(function) => {
+                    self.assigned_values(&[(&function.body, self.target)])
+                }
+                _ => Vec::new(),
+            },
         }
+    }
+
+    /// The values assigned to the targets in the bodies, accumulations left out.
+    fn assigned_values(&self, bodies: &[(&'a [Stmt], Target<'a>)]) -> Vec<&'a Expr> {
+        let mut values = Vec::new();
+        for (body, target) in bodies {
+            for_each_statement(body, &mut |statement| {
+                values.extend(assignment_to(statement, *target));
+            });
+        }
+        values.retain(|value| !self.accumulates(value));
+        values
     }
 
     /// The body of `__init__` and the name of its `self`, when `base` is the first parameter of
@@ -490,46 +538,87 @@ impl<'a> Accumulation<'a> {
             .any(|operand| self.target.is(operand))
     }
 
-    /// True when the loop body gives the target a fresh value before the concatenation, or for
-    /// `obj.attr` a fresh `obj`, so nothing accumulates across iterations.
-    pub fn reinitialised_in_loop(&self, checker: &Checker<'a>, context: &Context<'a>) -> bool {
-        let loop_node = checker.model.loop_(self.loop_id).node;
+    /// How many iterations the target grows across, and how often loops further out start it
+    /// afresh; `None` when the innermost loop itself starts it afresh (nothing accumulates).
+    pub fn growth(&self, checker: &Checker<'a>, context: &Context<'a>) -> Option<GrowthLoops> {
+        let chain: Vec<LoopId> = checker.model.loop_chain(Some(self.loop_id)).collect();
+        let carried = chain
+            .iter()
+            .position(|id| self.reinitialised_in(checker, context, *id))
+            .unwrap_or(chain.len());
+        if carried == 0 {
+            return None;
+        }
+        let (growth, outer) = chain.split_at(carried);
+        Some(GrowthLoops {
+            iterations: checker
+                .iterations_of(growth.iter().copied())
+                .repeated_by(checker.iterations_of(outer.iter().copied())),
+            outermost: growth[growth.len() - 1],
+        })
+    }
+
+    /// True when `loop_id` gives the target a fresh value each iteration, or for `obj.attr` and
+    /// `obj["key"]` a fresh `obj`, so nothing accumulates across its iterations. In the
+    /// innermost loop only what comes before the concatenation counts; in an outer loop
+    /// anything does, since it runs between two passes of the inner loop.
+    fn reinitialised_in(
+        &self,
+        checker: &Checker<'a>,
+        context: &Context<'a>,
+        loop_id: LoopId,
+    ) -> bool {
+        let loop_node = checker.model.loop_(loop_id).node;
         let loop_range = loop_node.range();
+        let innermost = loop_id == self.loop_id;
         let before = self.statement.start();
+        let counts = |at: TextSize| !innermost || at < before;
+        let bindings = checker
+            .model
+            .scope(context.scope())
+            .bindings_of(self.target.base());
+        let rebinds = |binding: &Binding| {
+            loop_range.contains_range(binding.range)
+                && counts(binding.range.start())
+                && !self.statement.range().contains_range(binding.range)
+        };
         match self.target {
-            Target::Name(name) => checker
-                .model
-                .scope(context.scope())
-                .bindings_of(name)
-                .iter()
-                .any(|binding| {
-                    loop_range.contains_range(binding.range)
-                        && binding.range.start() < before
-                        && match binding.kind {
-                            BindingKind::AugmentedAssignment { .. } => false,
-                            BindingKind::Assignment(value) => !self.accumulates(value),
-                            _ => true,
-                        }
-                }),
-            Target::Attribute { base, attribute } => {
+            Target::Name(_) => bindings.iter().any(|binding| {
+                rebinds(binding)
+                    && match binding.kind {
+                        BindingKind::AugmentedAssignment { .. } => false,
+                        BindingKind::Assignment(value) => !self.accumulates(value),
+                        _ => true,
+                    }
+            }),
+            Target::Attribute { .. } | Target::Subscript { .. } => {
                 // `for obj in objects: obj.name += "!"` grows a different object each time.
-                let base_rebound = checker
-                    .model
-                    .scope(context.scope())
-                    .bindings_of(base)
-                    .iter()
-                    .any(|binding| {
-                        loop_range.contains_range(binding.range) && binding.range.start() < before
-                    });
-                let mut found = base_rebound;
+                let mut found = bindings.iter().any(rebinds);
                 for_each_statement(loop_node.body(), &mut |statement| {
-                    found |= statement.start() < before
-                        && attribute_assignment(statement, base, attribute)
+                    found |= counts(statement.start())
+                        && assignment_to(statement, self.target)
                             .is_some_and(|value| !self.accumulates(value));
                 });
                 found
             }
         }
+    }
+
+    /// True when the loops the target grows across keep another reference to a named target
+    /// (`t = s`, `parts.append(s)`, `yield s`): CPython resizes a str in place only when the
+    /// variable holds its only reference.
+    pub fn aliased(&self, checker: &Checker<'a>, growth: &GrowthLoops) -> bool {
+        let Target::Name(name) = self.target else {
+            return false;
+        };
+        let mut aliased = false;
+        for_each_statement(
+            checker.model.loop_(growth.outermost).node.body(),
+            &mut |statement| {
+                aliased |= keeps_reference(statement, name);
+            },
+        );
+        aliased
     }
 
     /// True when the statement is followed in its block by `break`, `return` or `raise`: it
@@ -555,8 +644,10 @@ impl<'a> Accumulation<'a> {
 
     /// How the result is stored, which decides whether CPython can grow a str in place.
     pub fn store(&self, checker: &Checker<'a>, context: &Context<'a>) -> Store {
-        let Target::Name(name) = self.target else {
-            return Store::Attribute;
+        let name = match self.target {
+            Target::Name(name) => name,
+            Target::Attribute { .. } => return Store::Attribute,
+            Target::Subscript { .. } => return Store::Subscript,
         };
         let scope_id = context.scope();
         let scope = checker.model.scope(scope_id);
@@ -570,13 +661,21 @@ impl<'a> Accumulation<'a> {
         }
     }
 
-    /// The combined length of the pieces when every piece is a literal that shows it.
+    /// The combined length of the pieces, as far as literals show it: `row + "\n"` is one
+    /// character and one operand of unknown length.
     pub fn piece_length(&self, measure: impl Fn(&Expr) -> Option<u64>) -> Length {
-        self.pieces
-            .iter()
-            .map(|piece| measure(piece))
-            .sum::<Option<u64>>()
-            .map_or(Length::Unknown, Length::Known)
+        let length_of = |expr: &Expr| measure(expr).map_or(Length::UNKNOWN, Length::known);
+        self.pieces.iter().fold(Length::default(), |total, piece| {
+            let length = match measure(piece) {
+                Some(length) => Length::known(length),
+                None => add_operands(piece)
+                    .into_iter()
+                    .fold(Length::default(), |sum, operand| {
+                        sum.plus(length_of(operand))
+                    }),
+            };
+            total.plus(length)
+        })
     }
 
     /// The statement's range, for the report.
@@ -606,9 +705,8 @@ fn first_parameter(function: &ast::StmtFunctionDef) -> Option<&str> {
         .map(|parameter| parameter.name().as_str())
 }
 
-/// The value of `base.attribute = value` (or an annotated form), if `statement` is one.
-fn attribute_assignment<'a>(statement: &'a Stmt, base: &str, attribute: &str) -> Option<&'a Expr> {
-    let target = Target::Attribute { base, attribute };
+/// The value of `target = value` (or an annotated form), if `statement` is one.
+fn assignment_to<'a>(statement: &'a Stmt, target: Target) -> Option<&'a Expr> {
     match statement {
         Stmt::Assign(ast::StmtAssign { targets, value, .. })
             if targets.iter().any(|each| target.is(each)) =>
@@ -621,6 +719,39 @@ fn attribute_assignment<'a>(statement: &'a Stmt, base: &str, attribute: &str) ->
             ..
         }) if target.is(each) => Some(value),
         _ => None,
+    }
+}
+
+/// Methods that store their argument in the container they are called on.
+const STORING_METHODS: &[&str] = &["append", "add", "insert", "appendleft", "put", "setdefault"];
+
+/// True if `statement` keeps a reference to the value of `name` beyond itself: an assignment
+/// of it, a container method storing it, or a `yield` of it.
+fn keeps_reference(statement: &Stmt, name: &str) -> bool {
+    let is_name = |expr: &Expr| matches!(expr, Expr::Name(load) if load.id.as_str() == name);
+    let holds = |expr: &Expr| match expr {
+        Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. }) => {
+            elts.iter().any(is_name)
+        }
+        other => is_name(other),
+    };
+    match statement {
+        Stmt::Assign(ast::StmtAssign { value, .. }) => holds(value),
+        Stmt::AnnAssign(ast::StmtAnnAssign {
+            value: Some(value), ..
+        }) => holds(value),
+        Stmt::Expr(ast::StmtExpr { value, .. }) => match value.as_ref() {
+            Expr::Call(call) => {
+                matches!(call.func.as_ref(), Expr::Attribute(method)
+                    if STORING_METHODS.contains(&method.attr.as_str()))
+                    && call.arguments.args.iter().any(is_name)
+            }
+            Expr::Yield(ast::ExprYield {
+                value: Some(value), ..
+            }) => holds(value),
+            _ => false,
+        },
+        _ => false,
     }
 }
 

@@ -4,7 +4,7 @@ use ruff_python_ast::{self as ast, Expr};
 
 use super::{Rule, RuleMeta};
 use crate::checker::Checker;
-use crate::model::Scenario;
+use crate::model::{Scenario, Severity};
 use crate::semantic::{Context, Resolution, ScopeClass};
 
 pub const META: RuleMeta = RuleMeta {
@@ -12,6 +12,7 @@ pub const META: RuleMeta = RuleMeta {
     name: "global-lookup-in-hot-loop",
     summary: "a module global or builtin loaded on every iteration of a hot loop in a function",
     documentation: include_str!("../../rules/MEM401.md"),
+    severity_floor: Severity::Info,
 };
 
 pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, name: &'a ast::ExprName) {

@@ -8,7 +8,7 @@ use super::common::for_each_statement;
 
 use super::{Rule, RuleMeta};
 use crate::checker::Checker;
-use crate::model::{Producer, Scenario};
+use crate::model::{Producer, Scenario, Severity};
 use crate::semantic::{Binding, BindingKind, LoopId, Reference, ScopeId, Usage};
 
 pub const META: RuleMeta = RuleMeta {
@@ -16,6 +16,7 @@ pub const META: RuleMeta = RuleMeta {
     name: "list-built-for-one-pass",
     summary: "a list filled by `.append()` in a loop, then iterated exactly once",
     documentation: include_str!("../../rules/MEM302.md"),
+    severity_floor: Severity::Info,
 };
 
 /// Builtins that iterate their argument once and keep nothing of it.
@@ -42,16 +43,22 @@ pub fn check(checker: &mut Checker, scope: ScopeId) {
             .iter()
             .filter(|reference| reference.name == name)
             .collect();
-        let Some((fill_loop, consumer)) = built_then_iterated_once(checker, scope, creation, &uses)
-        else {
+        let Some(fill) = built_then_iterated_once(checker, scope, creation, &uses) else {
             continue;
         };
-        if !has_observable_effects(checker, scope, name, fill_loop, consumer) {
-            found.push((name, creation, fill_loop));
+        if !has_observable_effects(checker, scope, name, fill.outer_loop, fill.consumer) {
+            // One item per pass of the loops around the first append, up to the list's own
+            // loop; loops around the list build it afresh each time.
+            let items = checker.iterations_of(
+                model
+                    .loop_chain(fill.append_loop)
+                    .take_while(|id| Some(*id) != creation.loop_id),
+            );
+            found.push((name, creation, items.repeated_by(checker.iterations(creation.loop_id))));
         }
     }
     found.sort_by_key(|(_, creation, _)| creation.range.start());
-    for (name, creation, fill_loop) in found {
+    for (name, creation, iterations) in found {
         let Some(statement) = creation.statement else {
             continue;
         };
@@ -63,7 +70,7 @@ pub fn check(checker: &mut Checker, scope: ScopeId) {
             Scenario::MaterialisedList {
                 producer: Producer::AppendLoop,
             },
-            checker.iterations(Some(fill_loop)),
+            iterations,
         );
     }
 }
@@ -90,18 +97,29 @@ fn creates_empty_list(checker: &Checker, scope: ScopeId, binding: &Binding) -> b
 /// The loop that fills the list and the use that consumes it, if every use is an
 /// `.append(item)` statement in a loop entered after the list is created, except one later use
 /// that iterates it once.
+/// How a list is filled and then consumed.
+struct Fill<'r, 'a> {
+    /// The outermost loop entered after the list is created that appends to it.
+    outer_loop: LoopId,
+    /// The innermost loop of the first append.
+    append_loop: Option<LoopId>,
+    /// The one use of the list that is not an append.
+    consumer: &'r Reference<'a>,
+}
+
 fn built_then_iterated_once<'r, 'a>(
     checker: &Checker,
     scope: ScopeId,
     creation: &Binding,
     uses: &[&'r Reference<'a>],
-) -> Option<(LoopId, &'r Reference<'a>)> {
+) -> Option<Fill<'r, 'a>> {
     let (appends, others): (Vec<&Reference>, Vec<&Reference>) =
         uses.iter().partition(|reference| is_append(reference));
     let [consumer] = others.as_slice() else {
         return None;
     };
     let mut fill_loop = None;
+    let append_loop = appends.first().and_then(|append| append.loop_id);
     for append in appends {
         let start = append.range.start();
         if start <= creation.range.start() || start >= consumer.range.start() {
@@ -118,7 +136,11 @@ fn built_then_iterated_once<'r, 'a>(
     let fill_loop = fill_loop?;
     // The consumer must run once per creation, not once per iteration of some loop.
     let runs_once = consumer.loop_id == creation.loop_id;
-    (runs_once && iterates_once(checker, scope, consumer)).then_some((fill_loop, consumer))
+    (runs_once && iterates_once(checker, scope, consumer)).then_some(Fill {
+        outer_loop: fill_loop,
+        append_loop,
+        consumer,
+    })
 }
 
 fn is_append(reference: &Reference) -> bool {

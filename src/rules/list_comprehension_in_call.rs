@@ -6,7 +6,7 @@ use ruff_text_size::Ranged;
 
 use super::{Rule, RuleMeta};
 use crate::checker::Checker;
-use crate::model::{Iterations, IterationsSource, Producer, Scenario};
+use crate::model::{Iterations, Producer, Scenario, Severity};
 use crate::semantic::{Context, LoopNode};
 
 pub const META: RuleMeta = RuleMeta {
@@ -14,6 +14,7 @@ pub const META: RuleMeta = RuleMeta {
     name: "list-comprehension-in-call",
     summary: "a list comprehension passed to a builtin that only iterates it",
     documentation: include_str!("../../rules/MEM301.md"),
+    severity_floor: Severity::Info,
 };
 
 /// Builtins that consume any iterable once; a list comprehension passed to them is built only
@@ -68,7 +69,8 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, expr: &'a Exp
     {
         return;
     }
-    let iterations = element_count(checker, generators);
+    let iterations =
+        element_count(checker, generators).repeated_by(checker.iterations(context.loop_id()));
     checker.report(
         Rule::ListComprehensionInCall,
         expr.range(),
@@ -96,10 +98,9 @@ pub fn element_count(checker: &Checker, generators: &[ast::Comprehension]) -> It
         .collect();
     let has_condition = generators.iter().any(|generator| !generator.ifs.is_empty());
     match counts {
-        Some(counts) if !has_condition => Iterations {
-            count: counts.iter().fold(1u64, |product, n| product.saturating_mul(*n)),
-            source: IterationsSource::RangeLiteral,
-        },
+        Some(counts) if !has_condition => {
+            Iterations::of_loops(counts.into_iter().map(Some), checker.settings.assume_iterations)
+        }
         _ => Iterations::assumed(checker.settings.assume_iterations),
     }
 }

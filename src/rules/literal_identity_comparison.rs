@@ -5,7 +5,7 @@ use ruff_python_ast::{self as ast, CmpOp, Expr};
 use super::common::{comparison_pairs, pair_range};
 use super::{Rule, RuleMeta};
 use crate::checker::Checker;
-use crate::model::Scenario;
+use crate::model::{Scenario, Severity};
 use crate::semantic::Context;
 
 pub const META: RuleMeta = RuleMeta {
@@ -13,6 +13,7 @@ pub const META: RuleMeta = RuleMeta {
     name: "literal-identity-comparison",
     summary: "`is` / `is not` against a literal, whose identity depends on interning",
     documentation: include_str!("../../rules/MEM103.md"),
+    severity_floor: Severity::Warning,
 };
 
 /// Describes `expr` if it is a literal value whose identity is not guaranteed.

@@ -12,7 +12,7 @@ mod common;
 
 use ruff_text_size::{Ranged, TextRange};
 
-use crate::model::{Iterations, Scenario};
+use crate::model::{Iterations, Scenario, Severity};
 
 /// A rule's identity.
 #[derive(Debug)]
@@ -25,6 +25,9 @@ pub struct RuleMeta {
     pub summary: &'static str,
     /// The rule's page, `rules/<CODE>.md`: what, why, examples, and how its cost is modelled.
     pub documentation: &'static str,
+    /// The least severity a finding gets whatever its cost: a habit that can change what the
+    /// program does (`x is "literal"`) is worth a warning even though it allocates nothing.
+    pub severity_floor: Severity,
 }
 
 /// One occurrence of a habit in a file.

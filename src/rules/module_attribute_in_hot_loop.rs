@@ -5,7 +5,7 @@ use ruff_text_size::Ranged;
 
 use super::{Rule, RuleMeta};
 use crate::checker::Checker;
-use crate::model::Scenario;
+use crate::model::{Scenario, Severity};
 use crate::semantic::{Context, Resolution, ScopeClass};
 
 pub const META: RuleMeta = RuleMeta {
@@ -13,6 +13,7 @@ pub const META: RuleMeta = RuleMeta {
     name: "module-attribute-in-hot-loop",
     summary: "an attribute chain on an imported module looked up on every iteration of a hot loop",
     documentation: include_str!("../../rules/MEM402.md"),
+    severity_floor: Severity::Info,
 };
 
 pub fn check<'a>(

@@ -5,7 +5,7 @@ use ruff_python_ast::{self as ast, CmpOp, Expr};
 use super::common::{builds_query, comparison_pairs, pair_range, short_text};
 use super::{Rule, RuleMeta};
 use crate::checker::Checker;
-use crate::model::Scenario;
+use crate::model::{Scenario, Severity};
 use crate::semantic::Context;
 
 pub const META: RuleMeta = RuleMeta {
@@ -13,6 +13,7 @@ pub const META: RuleMeta = RuleMeta {
     name: "none-comparison",
     summary: "`==` or `!=` against `None` where `is` / `is not` compares identity",
     documentation: include_str!("../../rules/MEM101.md"),
+    severity_floor: Severity::Info,
 };
 
 pub fn check(checker: &mut Checker, context: &Context, compare: &ast::ExprCompare) {

@@ -5,7 +5,7 @@ use ruff_python_ast::{self as ast, CmpOp, Expr};
 use super::common::{builds_query, comparison_pairs, pair_range, short_text};
 use super::{Rule, RuleMeta};
 use crate::checker::Checker;
-use crate::model::Scenario;
+use crate::model::{Scenario, Severity};
 use crate::semantic::{Context, Resolution};
 
 pub const META: RuleMeta = RuleMeta {
@@ -13,6 +13,7 @@ pub const META: RuleMeta = RuleMeta {
     name: "singleton-comparison",
     summary: "`==` or `!=` against `True`, `False`, `...` or `NotImplemented`",
     documentation: include_str!("../../rules/MEM102.md"),
+    severity_floor: Severity::Info,
 };
 
 /// The singleton an operand names, spelled as in source.

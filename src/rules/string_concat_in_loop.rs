@@ -5,7 +5,7 @@ use ruff_python_ast::{Expr, Stmt};
 use super::common::{Accumulation, Folding, ValueKind};
 use super::{Rule, RuleMeta};
 use crate::checker::Checker;
-use crate::model::{Scenario, Sequence};
+use crate::model::{Scenario, Sequence, Severity};
 use crate::semantic::Context;
 
 pub const META: RuleMeta = RuleMeta {
@@ -13,6 +13,7 @@ pub const META: RuleMeta = RuleMeta {
     name: "string-concat-in-loop",
     summary: "a str or bytes grown by `+=` across loop iterations",
     documentation: include_str!("../../rules/MEM201.md"),
+    severity_floor: Severity::Info,
 };
 
 /// What the evidence says is being grown, if it is a str or bytes. Mixed evidence (a list
@@ -41,10 +42,12 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, statement: &'
     ) else {
         return;
     };
-    if accumulation.reinitialised_in_loop(checker, context) || accumulation.ends_the_loop(context)
-    {
+    if accumulation.ends_the_loop(context) {
         return;
     }
+    let Some(growth) = accumulation.growth(checker, context) else {
+        return;
+    };
     let store = accumulation.store(checker, context);
     let piece = accumulation.piece_length(|piece| match piece {
         Expr::BytesLiteral(literal) => Some(literal.value.len() as u64),
@@ -72,8 +75,9 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, statement: &'
             sequence,
             store,
             resizable: accumulation.resizable,
+            aliased: accumulation.aliased(checker, &growth),
             piece,
         },
-        checker.iterations(Some(accumulation.loop_id)),
+        growth.iterations,
     );
 }

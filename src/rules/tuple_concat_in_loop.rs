@@ -5,7 +5,7 @@ use ruff_python_ast::{self as ast, Expr, Stmt};
 use super::common::{Accumulation, ValueKind};
 use super::{Rule, RuleMeta};
 use crate::checker::Checker;
-use crate::model::{Scenario, Sequence};
+use crate::model::{Scenario, Sequence, Severity};
 use crate::semantic::Context;
 
 pub const META: RuleMeta = RuleMeta {
@@ -13,6 +13,7 @@ pub const META: RuleMeta = RuleMeta {
     name: "tuple-concat-in-loop",
     summary: "a tuple grown by `+=` across loop iterations",
     documentation: include_str!("../../rules/MEM203.md"),
+    severity_floor: Severity::Info,
 };
 
 pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, statement: &'a Stmt) {
@@ -25,10 +26,12 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, statement: &'
     if evidence.peek().is_none() || evidence.any(|kind| *kind != ValueKind::Tuple) {
         return;
     }
-    if accumulation.reinitialised_in_loop(checker, context) || accumulation.ends_the_loop(context)
-    {
+    if accumulation.ends_the_loop(context) {
         return;
     }
+    let Some(growth) = accumulation.growth(checker, context) else {
+        return;
+    };
     let store = accumulation.store(checker, context);
     let piece = accumulation.piece_length(|piece| match piece {
         Expr::Tuple(ast::ExprTuple { elts, .. })
@@ -50,8 +53,9 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, statement: &'
             sequence: Sequence::Tuple,
             store,
             resizable: accumulation.resizable,
+            aliased: accumulation.aliased(checker, &growth),
             piece,
         },
-        checker.iterations(Some(accumulation.loop_id)),
+        growth.iterations,
     );
 }
