@@ -271,6 +271,56 @@ pub enum Producer {
     AppendLoop,
 }
 
+/// The ints CPython caches and never allocates (`_PY_NSMALLNEGINTS`, `_PY_NSMALLPOSINTS` in
+/// `Include/internal/pycore_global_objects.h`; the same on 3.8 to 3.14).
+pub const SMALL_INTS: std::ops::RangeInclusive<i128> = -5..=256;
+
+/// Ints a list would hold, by size: how many are cached small ints and how many of the rest
+/// take 1, 2, 3, or 4 and more 30-bit digits.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct IntValues {
+    pub cached: u64,
+    pub fresh_by_digits: [u64; 4],
+}
+
+impl IntValues {
+    pub fn add(&mut self, value: i128) {
+        if SMALL_INTS.contains(&value) {
+            self.cached += 1;
+            return;
+        }
+        let bits = 128 - value.unsigned_abs().leading_zeros();
+        let digits = bits.div_ceil(30).clamp(1, 4) as usize;
+        self.fresh_by_digits[digits - 1] += 1;
+    }
+
+    pub fn fresh(&self) -> u64 {
+        self.fresh_by_digits.iter().sum()
+    }
+
+    /// These counts multiplied by `factor` (rounded), for ranges too long to evaluate whole.
+    pub fn scaled(self, factor: f64) -> IntValues {
+        let scale = |count: u64| (count as f64 * factor).round() as u64;
+        IntValues {
+            cached: scale(self.cached),
+            fresh_by_digits: self.fresh_by_digits.map(scale),
+        }
+    }
+}
+
+/// The objects a materialised list holds, as far as the source shows them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Elements {
+    /// References to objects that exist anyway: `True`, `False`, `None`, cached small ints.
+    Existing,
+    /// Ints computed from a `range` with literal bounds, counted exactly.
+    Ints(IntValues),
+    /// One new float per item.
+    Floats,
+    /// Not known from the source: only the list's own pointers are counted.
+    Unknown,
+}
+
 /// What the flagged code does, in terms the model can price.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Scenario {
@@ -293,7 +343,10 @@ pub enum Scenario {
     /// `a + b + c` over strings where one f-string builds the result once.
     ConcatChain { operands: Vec<Length> },
     /// A list filled item by item and then only iterated once, where an iterator would do.
-    MaterialisedList { producer: Producer },
+    MaterialisedList {
+        producer: Producer,
+        elements: Elements,
+    },
     /// Loads of module globals or builtins where a local would do. No allocation.
     GlobalLookup { builtin: bool },
     /// An attribute chain on a module looked up each time. No allocation.
@@ -446,7 +499,9 @@ pub fn compare(scenario: &Scenario, n: u64, version: TargetVersion) -> Compariso
             accumulation(&runtime, *sequence, *store, in_place, *aliased, *piece, n)
         }
         Scenario::ConcatChain { operands } => concat_chain(&runtime, operands, n),
-        Scenario::MaterialisedList { producer } => materialised_list(&runtime, *producer, n),
+        Scenario::MaterialisedList { producer, elements } => {
+            materialised_list(&runtime, *producer, *elements, n)
+        }
         Scenario::GlobalLookup { builtin } => lookups(&runtime, n, *builtin),
         Scenario::ModuleAttributeLookup { attributes } => {
             attribute_lookups(&runtime, n, *attributes)
@@ -862,28 +917,142 @@ fn concat_chain(runtime: &Runtime, operands: &[Length], n: u64) -> Comparison {
     }
 }
 
-fn materialised_list(runtime: &Runtime, producer: Producer, n: u64) -> Comparison {
+/// What the items themselves add, kept all alive by a list or one at a time by a generator.
+struct ItemObjects {
+    /// In the list: allocations and bytes, all alive at the peak.
+    list: Footprint,
+    /// In the generator: each item freed before the next is made.
+    generator: Footprint,
+    explained: String,
+}
+
+fn item_objects(runtime: &Runtime, elements: Elements, n: u64) -> ItemObjects {
+    // Items freed one at a time go to the type's free list and come back from it, so a
+    // generator allocates none when there is one; a list holding them all drains it once.
+    let objects = |count: u64, bytes: u64, largest: u64, free_list: u64, what: &str| {
+        let drawn = free_list.min(count);
+        let average = bytes.checked_div(count).unwrap_or_default();
+        let list = Footprint {
+            allocations: count - drawn,
+            malloc_bytes: bytes.saturating_sub(drawn.saturating_mul(average)),
+            growth_bytes: 0,
+            peak: bytes,
+        };
+        let generator = if free_list > 0 {
+            Footprint {
+                peak: largest,
+                ..Footprint::default()
+            }
+        } else {
+            Footprint {
+                allocations: count,
+                malloc_bytes: bytes,
+                growth_bytes: 0,
+                peak: largest,
+            }
+        };
+        let explained = format!(
+            "items: {count} {what}, {bytes} B, all alive in the list{reuse}; the generator holds one at a time",
+            bytes = grouped(bytes),
+            reuse = if free_list > 0 {
+                format!(" ({drawn} of them from the free list of {free_list})")
+            } else {
+                String::new()
+            },
+        );
+        ItemObjects {
+            list,
+            generator,
+            explained,
+        }
+    };
+    match elements {
+        Elements::Ints(values) => {
+            let sizes = [1u32, 2, 3, 4].map(|digits| {
+                runtime
+                    .fresh_int_size(1i128 << (30 * (digits - 1) + 9))
+                    .unwrap_or_default()
+            });
+            let bytes = values
+                .fresh_by_digits
+                .iter()
+                .zip(sizes)
+                .fold(0u64, |sum, (count, size)| {
+                    sum.saturating_add(count.saturating_mul(size))
+                });
+            let largest = values
+                .fresh_by_digits
+                .iter()
+                .zip(sizes)
+                .filter(|(count, _)| **count > 0)
+                .map(|(_, size)| size)
+                .max()
+                .unwrap_or_default();
+            let what = format!("new ints ({} more are cached small ints)", values.cached);
+            objects(
+                values.fresh(),
+                bytes,
+                largest,
+                runtime.int_free_list(),
+                &what,
+            )
+        }
+        Elements::Floats => objects(
+            n,
+            n.saturating_mul(runtime.float_size()),
+            runtime.float_size(),
+            runtime.float_free_list(),
+            &format!("floats of {} B", runtime.float_size()),
+        ),
+        Elements::Existing => ItemObjects {
+            list: Footprint::default(),
+            generator: Footprint::default(),
+            explained:
+                "items: objects that exist anyway (True, False, None, cached ints), no allocation"
+                    .to_string(),
+        },
+        Elements::Unknown => ItemObjects {
+            list: Footprint::default(),
+            generator: Footprint::default(),
+            explained: "items: not known from the source, so only the list's pointers are counted"
+                .to_string(),
+        },
+    }
+}
+
+fn materialised_list(
+    runtime: &Runtime,
+    producer: Producer,
+    elements: Elements,
+    n: u64,
+) -> Comparison {
     let fill = runtime.list_appends(n);
     let function = match producer {
         Producer::Comprehension if runtime.comprehension_makes_function => runtime.function,
         _ => 0,
     };
+    let items = item_objects(runtime, elements, n);
     // The array grows by reallocation; iterating the list once creates a list iterator.
     let list = Footprint {
-        allocations: fill.resizes + 1 + u64::from(function > 0),
-        malloc_bytes: runtime.list_iterator + function,
+        allocations: (fill.resizes + 1 + u64::from(function > 0))
+            .saturating_add(items.list.allocations),
+        malloc_bytes: (runtime.list_iterator + function).saturating_add(items.list.malloc_bytes),
         growth_bytes: fill.array_bytes(),
-        peak: fill.array_bytes().saturating_add(function),
+        peak: fill
+            .array_bytes()
+            .saturating_add(function)
+            .saturating_add(items.list.peak),
     };
     let lazy_function = match producer {
         Producer::Comprehension => runtime.function,
         Producer::AppendLoop => 0,
     };
     let generator = Footprint {
-        allocations: 1 + u64::from(lazy_function > 0),
-        malloc_bytes: runtime.generator + lazy_function,
+        allocations: (1 + u64::from(lazy_function > 0)).saturating_add(items.generator.allocations),
+        malloc_bytes: (runtime.generator + lazy_function)
+            .saturating_add(items.generator.malloc_bytes),
         growth_bytes: 0,
-        peak: runtime.generator + lazy_function,
+        peak: (runtime.generator + lazy_function).saturating_add(items.generator.peak),
     };
     let function_text = |bytes: u64| {
         if bytes > 0 {
@@ -895,38 +1064,48 @@ fn materialised_list(runtime: &Runtime, producer: Producer, n: u64) -> Compariso
     let derivation = vec![
         format!(
             "habit: {n} appends grow the item array in {resizes} reallocations to {capacity} slots x 8 = {array} B, \
-             and iterating it creates a {iterator} B list_iterator{function}: {calls} calls, {bytes} B, peak {peak} B",
+             and iterating it creates a {iterator} B list_iterator{function}",
             resizes = fill.resizes,
             capacity = grouped(fill.capacity),
             array = grouped(fill.array_bytes()),
             iterator = runtime.list_iterator,
             function = function_text(function),
-            calls = list.allocations,
-            bytes = grouped(list.bytes()),
-            peak = grouped(list.peak),
         ),
         format!(
-            "alternative: one {generator} B generator{function}: {calls} calls, {bytes} B",
+            "alternative: one {generator} B generator{function}",
             generator = runtime.generator,
             function = function_text(lazy_function),
-            calls = generator.allocations,
-            bytes = grouped(generator.bytes()),
+        ),
+        items.explained,
+        format!(
+            "habit: {} calls, {} B, peak {} B; alternative: {} calls, {} B, peak {} B",
+            list.allocations,
+            grouped(list.bytes()),
+            grouped(list.peak),
+            generator.allocations,
+            grouped(generator.bytes()),
+            grouped(generator.peak),
         ),
     ];
     let version = runtime.version.dotted();
+    let unknown_items = if elements == Elements::Unknown {
+        " (the items' own size is not known from the source and not counted)"
+    } else {
+        ""
+    };
     let summary = if list.peak <= generator.peak {
         format!(
             "At {n} items the list ({list_bytes}) is no bigger than a generator ({generator_bytes}) \
              on CPython {version}; the saving appears as the list grows, and the list keeps every \
-             item alive at once",
+             item alive at once{unknown_items}",
             list_bytes = human_bytes(list.peak),
             generator_bytes = human_bytes(generator.peak),
         )
     } else {
         format!(
-            "Builds a {n}-item list ({list_bytes} in {allocations} allocations) that is iterated \
-             once and dropped, keeping every item alive at once; a generator holds one item at a \
-             time in {generator_bytes} on CPython {version}",
+            "Builds a {n}-item list ({list_bytes} at its peak, in {allocations} allocations) that \
+             is iterated once and dropped, keeping every item alive at once{unknown_items}; a \
+             generator holds one item at a time in {generator_bytes} on CPython {version}",
             list_bytes = human_bytes(list.peak),
             allocations = list.allocations,
             generator_bytes = human_bytes(generator.peak),

@@ -119,6 +119,37 @@ impl Runtime {
         }
     }
 
+    /// Requested bytes of an int made at run time (arithmetic, a `range` iterator), or `None`
+    /// for a cached small int. 3.11+ allocates one-digit ints as a whole `PyLongObject` (32
+    /// bytes, `_PyLong_FromMedium`); otherwise `_PyLong_New` asks for the header (24) plus 4
+    /// bytes per 30-bit digit.
+    pub fn fresh_int_size(&self, value: i128) -> Option<u64> {
+        if super::SMALL_INTS.contains(&value) {
+            return None;
+        }
+        let digits = u64::from((128 - value.unsigned_abs().leading_zeros()).div_ceil(30)).max(1);
+        Some(if self.version.minor() >= 11 && digits == 1 {
+            32
+        } else {
+            24 + 4 * digits
+        })
+    }
+
+    /// Requested bytes of a float (`PyFloatObject`).
+    pub fn float_size(&self) -> u64 {
+        24
+    }
+
+    /// Floats kept for reuse instead of freed (`PyFloat_MAXFREELIST`, 100 on every version).
+    pub fn float_free_list(&self) -> u64 {
+        100
+    }
+
+    /// Ints kept for reuse instead of freed: none before 3.14.
+    pub fn int_free_list(&self) -> u64 {
+        if self.version.minor() >= 14 { 100 } else { 0 }
+    }
+
     /// The capacity a list grows to when an append finds it full at `size` items.
     pub fn list_capacity_after_append(&self, size: u64) -> u64 {
         let wanted = size.saturating_add(1);

@@ -262,8 +262,14 @@ fn materialised_lists_match_measurements() {
         let records = results(minor);
         for (producer, list_name, generator_name) in cases {
             for n in [10, 100, 1000, 10000] {
-                let comparison =
-                    compare(&Scenario::MaterialisedList { producer }, n, version(minor));
+                let comparison = compare(
+                    &Scenario::MaterialisedList {
+                        producer,
+                        elements: Elements::Existing,
+                    },
+                    n,
+                    version(minor),
+                );
                 let what = format!("3.{minor} {list_name} n={n}");
                 let list = measured(&records, list_name, n, None).expect("measured");
                 let generator = measured(&records, generator_name, n, None).expect("measured");
@@ -335,6 +341,7 @@ fn huge_iteration_counts_saturate_instead_of_overflowing() {
     }
     let list = Scenario::MaterialisedList {
         producer: Producer::Comprehension,
+        elements: Elements::Floats,
     };
     let cost = estimate(&list, Iterations::assumed(billion), version(8));
     assert!(cost.peak_bytes > 8 * billion as i64, "{cost:?}");

@@ -8,7 +8,8 @@ use super::common::for_each_statement;
 
 use super::{Rule, RuleMeta};
 use crate::checker::Checker;
-use crate::model::{Producer, Scenario, Severity};
+use super::elements::elements;
+use crate::model::{Elements, Producer, Scenario, Severity};
 use crate::semantic::{Binding, BindingKind, LoopId, Reference, ScopeId, Usage};
 
 pub const META: RuleMeta = RuleMeta {
@@ -54,11 +55,21 @@ pub fn check(checker: &mut Checker, scope: ScopeId) {
                     .loop_chain(fill.append_loop)
                     .take_while(|id| Some(*id) != creation.loop_id),
             );
-            found.push((name, creation, items.repeated_by(checker.iterations(creation.loop_id))));
+            // Only a single append tells what every item is.
+            let elements = match (fill.appended, appends_in(&uses)) {
+                (Some(appended), 1) => elements(model, appended, fill.append_loop),
+                _ => Elements::Unknown,
+            };
+            found.push((
+                name,
+                creation,
+                items.repeated_by(checker.iterations(creation.loop_id)),
+                elements,
+            ));
         }
     }
-    found.sort_by_key(|(_, creation, _)| creation.range.start());
-    for (name, creation, iterations) in found {
+    found.sort_by_key(|(_, creation, _, _)| creation.range.start());
+    for (name, creation, iterations, elements) in found {
         let Some(statement) = creation.statement else {
             continue;
         };
@@ -69,6 +80,7 @@ pub fn check(checker: &mut Checker, scope: ScopeId) {
             "Produce the items lazily instead: a generator function that `yield`s them, or a generator expression".to_string(),
             Scenario::MaterialisedList {
                 producer: Producer::AppendLoop,
+                elements,
             },
             iterations,
         );
@@ -103,6 +115,8 @@ struct Fill<'r, 'a> {
     outer_loop: LoopId,
     /// The innermost loop of the first append.
     append_loop: Option<LoopId>,
+    /// What the first append adds.
+    appended: Option<&'a Expr>,
     /// The one use of the list that is not an append.
     consumer: &'r Reference<'a>,
 }
@@ -120,6 +134,12 @@ fn built_then_iterated_once<'r, 'a>(
     };
     let mut fill_loop = None;
     let append_loop = appends.first().and_then(|append| append.loop_id);
+    let appended = appends.first().and_then(|append| match append.usage {
+        Usage::Attribute {
+            call: Some(call), ..
+        } => call.arguments.args.first(),
+        _ => None,
+    });
     for append in appends {
         let start = append.range.start();
         if start <= creation.range.start() || start >= consumer.range.start() {
@@ -139,8 +159,13 @@ fn built_then_iterated_once<'r, 'a>(
     (runs_once && iterates_once(checker, scope, consumer)).then_some(Fill {
         outer_loop: fill_loop,
         append_loop,
+        appended,
         consumer,
     })
+}
+
+fn appends_in(uses: &[&Reference]) -> usize {
+    uses.iter().filter(|reference| is_append(reference)).count()
 }
 
 fn is_append(reference: &Reference) -> bool {

@@ -6,7 +6,8 @@ use ruff_text_size::Ranged;
 
 use super::{Rule, RuleMeta};
 use crate::checker::Checker;
-use crate::model::{Iterations, Producer, Scenario, Severity};
+use super::elements::elements;
+use crate::model::{Elements, Iterations, Producer, Scenario, Severity};
 use crate::semantic::{Context, LoopNode};
 
 pub const META: RuleMeta = RuleMeta {
@@ -81,9 +82,35 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, expr: &'a Exp
         ),
         Scenario::MaterialisedList {
             producer: Producer::Comprehension,
+            elements: comprehension_elements(checker, expr, generators),
         },
         iterations,
     );
+}
+
+/// The items of a one-clause comprehension, from its element expression.
+fn comprehension_elements(
+    checker: &Checker,
+    comprehension: &Expr,
+    generators: &[ast::Comprehension],
+) -> Elements {
+    let element = match comprehension {
+        Expr::ListComp(list) => &list.elt,
+        Expr::SetComp(set) => &set.elt,
+        _ => return Elements::Unknown,
+    };
+    match generators {
+        [clause] if clause.ifs.is_empty() => elements(
+            checker.model,
+            element,
+            checker.model.loop_id(LoopNode::Comprehension(clause)),
+        ),
+        // Filters and nested clauses make the values hard to enumerate; bools stay bools.
+        _ => match elements(checker.model, element, None) {
+            Elements::Existing => Elements::Existing,
+            _ => Elements::Unknown,
+        },
+    }
 }
 
 /// How many items the comprehension produces: the product of its clauses' trip counts when

@@ -9,6 +9,7 @@
 //! top of the repository.
 
 mod common;
+mod elements;
 
 use ruff_text_size::{Ranged, TextRange};
 

@@ -95,6 +95,15 @@ impl<'a> LoopNode<'a> {
     }
 
     /// The iterable of a `for` loop or clause.
+    /// What a `for` loop or clause binds on each iteration.
+    pub fn target(self) -> Option<&'a Expr> {
+        match self {
+            LoopNode::For(node) => Some(&node.target),
+            LoopNode::Comprehension(node) => Some(&node.target),
+            LoopNode::While(_) => None,
+        }
+    }
+
     pub fn iterable(self) -> Option<&'a Expr> {
         match self {
             LoopNode::For(node) => Some(&node.iter),
@@ -388,9 +397,8 @@ impl<'a> SemanticModel<'a> {
         self.trip_counts.get(id.index()).copied().flatten()
     }
 
-    /// Computes [`SemanticModel::trip_count`] for a loop; needs every binding in place, so the
-    /// builder calls it once per loop when the walk is done.
-    fn count_trips(&self, id: LoopId) -> Option<u64> {
+    /// `(start, stop, step)` of a loop over the builtin `range` with integer literal arguments.
+    pub fn range_literal(&self, id: LoopId) -> Option<(i128, i128, i128)> {
         let loop_ = self.loop_(id);
         let Expr::Call(call) = loop_.node.iterable()? else {
             return None;
@@ -400,12 +408,18 @@ impl<'a> SemanticModel<'a> {
             return None;
         }
         let arguments: Option<Vec<i128>> = call.arguments.args.iter().map(int_literal).collect();
-        let (start, stop, step) = match arguments?.as_slice() {
-            [stop] => (0, *stop, 1),
-            [start, stop] => (*start, *stop, 1),
-            [start, stop, step] if *step != 0 => (*start, *stop, *step),
-            _ => return None,
-        };
+        match arguments?.as_slice() {
+            [stop] => Some((0, *stop, 1)),
+            [start, stop] => Some((*start, *stop, 1)),
+            [start, stop, step] if *step != 0 => Some((*start, *stop, *step)),
+            _ => None,
+        }
+    }
+
+    /// Computes [`SemanticModel::trip_count`] for a loop; needs every binding in place, so the
+    /// builder calls it once per loop when the walk is done.
+    fn count_trips(&self, id: LoopId) -> Option<u64> {
+        let (start, stop, step) = self.range_literal(id)?;
         let span = if step > 0 { stop - start } else { start - stop };
         let step = step.abs();
         let count = if span <= 0 {
