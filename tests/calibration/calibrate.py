@@ -907,8 +907,8 @@ def main(argv=None):
                 print_table(info["version"], records)
             unstable = [r["name"] for r in records
                         if not (r["habit"]["stable"] and r["alternative"]["stable"])]
-            print("calibrate: CPython %s: %d cases in %.1f s%s -> %s"
-                  % (info["version"], len(records), elapsed,
+            print("calibrate: CPython %s: %d case%s in %.1f s%s -> %s"
+                  % (info["version"], len(records), "" if len(records) == 1 else "s", elapsed,
                      ", unstable: " + ", ".join(unstable) if unstable else "",
                      "stdout" if path == "-" else os.path.relpath(path)),
                   file=sys.stderr)
