@@ -6,8 +6,11 @@
 #
 # Output: tools/measure/build/<major.minor>/allocount<EXT_SUFFIX>
 # Needs only gcc and the interpreter's own headers (no network, no pip).
+# The source is the one hook shared with the calibration harness:
+# tests/calibration/allocount.c.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+src="$here/../../tests/calibration/allocount.c"
 
 py="${1:?usage: build.sh PYTHON|MAJOR.MINOR}"
 if [[ "$py" =~ ^[0-9]+\.[0-9]+$ ]]; then
@@ -29,5 +32,5 @@ out="$here/build/$ver"
 mkdir -p "$out"
 ${CC:-gcc} -O2 -g -fPIC -shared -std=c99 -Wall -Wextra -Wno-unused-parameter \
     -Wno-missing-field-initializers -Wno-cast-function-type \
-    -I"$inc" "$here/allocount.c" -o "$out/allocount$suffix"
+    -I"$inc" "$src" -o "$out/allocount$suffix"
 echo "$out/allocount$suffix"

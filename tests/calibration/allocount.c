@@ -63,6 +63,9 @@ typedef struct {
     uint64_t failed;             /* calls that returned NULL */
     uint64_t bytes_malloc;       /* malloc + calloc requested bytes */
     uint64_t bytes_realloc;      /* sum of new sizes passed to realloc */
+    uint64_t bytes_realloc_growth; /* sum of max(0, new - old) over reallocs;
+                                      realloc(NULL, n) counts n; a realloc of a
+                                      block of unknown size counts 0 */
     uint64_t bytes_rounded;      /* malloc+calloc+realloc sizes, <=512 rounded up to 16 */
     uint64_t calls_obj, calls_mem;  /* all calls (incl. free(NULL)) per domain */
     int64_t peak, peak_rounded;  /* max(live - live_at_start) */
@@ -368,8 +371,13 @@ h_realloc(void *ctx, void *ptr, size_t n)
         C.bytes_realloc += n;
         count_request(n);
         if (h->domain) C.calls_obj++; else C.calls_mem++;
-        if (ptr == NULL)
+        if (ptr == NULL) {
             C.realloc_null++;
+            C.bytes_realloc_growth += n;
+        }
+        else if (known && n > old) {
+            C.bytes_realloc_growth += n - old;
+        }
         if (r == NULL) {
             C.failed++;
         }
@@ -579,6 +587,7 @@ ac_stop(PyObject *self, PyObject *Py_UNUSED(ignored))
         set_u64(d, "free", c.free_calls) < 0 ||
         set_u64(d, "bytes_malloc", c.bytes_malloc) < 0 ||
         set_u64(d, "bytes_realloc", c.bytes_realloc) < 0 ||
+        set_u64(d, "bytes_realloc_growth", c.bytes_realloc_growth) < 0 ||
         set_u64(d, "bytes_rounded", c.bytes_rounded) < 0 ||
         set_i64(d, "peak", c.peak) < 0 ||
         set_i64(d, "peak_rounded", c.peak_rounded) < 0 ||

@@ -1,0 +1,9 @@
+class Buffer:
+    def __init__(self):
+        self.parts = []
+
+    def build(self):
+        for _ in range(10000):
+            self.parts.append("0123456789")
+        self.s = "".join(self.parts)
+        return self.s

@@ -1,0 +1,5 @@
+def build():
+    s = ""
+    for _ in range(1000):
+        s += "0123456789"
+    return s

@@ -1,0 +1,5 @@
+def build():
+    s = ""
+    for _ in range(1000):
+        s += "😀😀😀😀😀😀😀😀😀😀"
+    return s

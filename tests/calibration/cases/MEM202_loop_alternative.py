@@ -1,0 +1,4 @@
+def greet_all(a, b):
+    for _ in range(1000):
+        r = f"Hello, {a} {b}!"
+    return r

@@ -1,0 +1,2 @@
+def greet(a, b):
+    return "Hello, " + a + " " + b + "!"
