@@ -296,16 +296,18 @@ def float_measurements():
 
 
 def tuple_measurements():
-    base = {requested(make_tuple(n)) - 8 * n for n in (25, 40)}
-    assert len(base) == 1, base
-    out = {"tuple.base": base.pop()}
+    # lengths past the free lists
+    short, long_ = requested(make_tuple(25)), requested(make_tuple(40))
+    item = (long_ - short) // 15
+    out = {"tuple.item": item, "tuple.base": short - 25 * item}
+    assert long_ == out["tuple.base"] + 40 * item
     longest = 0
     for length in range(1, 31):
-        size = out["tuple.base"] + 8 * length
+        size = out["tuple.base"] + item * length
         if free_list_hits(make_tuples(length, 50), 50, size):
             longest = length
     out["tuple.free_list_max_len"] = longest
-    assert sys.getsizeof(tuple(range(25))) == out["tuple.base"] + 8 * 25
+    assert sys.getsizeof(tuple(range(25))) == out["tuple.base"] + item * 25
     return out
 
 
@@ -586,8 +588,8 @@ def module_attribute(n):
         math.pi; math.pi; math.pi; math.pi; math.pi; math.pi; math.pi; math.pi; math.pi; math.pi
 """
 
-LOOPS = 100000  # iterations per timed call; each body does 10 lookups
-REPEAT = 15
+LOOPS = 200000  # iterations per timed call; each body does 10 lookups
+REPEAT = 31
 
 
 def lookup_timings():
