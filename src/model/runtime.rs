@@ -781,6 +781,10 @@ impl Data {
 }
 
 #[cfg(test)]
+#[path = "data_tests.rs"]
+mod data_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
