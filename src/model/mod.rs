@@ -993,16 +993,16 @@ fn item_objects(runtime: &Runtime, elements: Elements, n: u64) -> ItemObjects {
                 values.fresh(),
                 bytes,
                 largest,
-                runtime.int_free_list(),
+                runtime.int_free_list,
                 &what,
             )
         }
         Elements::Floats => objects(
             n,
-            n.saturating_mul(runtime.float_size()),
-            runtime.float_size(),
-            runtime.float_free_list(),
-            &format!("floats of {} B", runtime.float_size()),
+            n.saturating_mul(runtime.float_size),
+            runtime.float_size,
+            runtime.float_free_list,
+            &format!("floats of {} B", runtime.float_size),
         ),
         Elements::Existing => ItemObjects {
             list: Footprint::default(),

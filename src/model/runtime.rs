@@ -1,20 +1,32 @@
-//! What one CPython version allocates, as data: the handful of object sizes and interpreter
-//! behaviours the estimates need, per minor version, for 64-bit Linux default builds.
+//! What one CPython version allocates, as data: the object sizes, free lists, interpreter
+//! behaviours and lookup timings the estimates need, per minor version, for 64-bit Linux
+//! default builds.
+//!
+//! The figures live in `cpython.toml` next to this file, compiled in and parsed once. Each
+//! figure there names its source: the CPython file and function it comes from, and the
+//! measurement that checks it (`tests/calibration/objects.py`, whose results for 3.8 to 3.13
+//! in `tests/calibration/objects/` the tests in `data_tests.rs` compare with the file). 3.14
+//! figures come from source and `../shared/cpython-memory-facts.md`, as the file says.
 //!
 //! Sizes are *requested* bytes (what `PyObject_Malloc` is asked for, what tracemalloc counts),
-//! including the 16-byte GC header of GC-tracked types. Sources: CPython's headers and
-//! `Objects/*.c` of each version, checked against interpreters measured with an allocator hook
-//! (`tools/measure`, results in `tools/measure/results/`). `../shared/cpython-memory-facts.md`
-//! has the derivations.
+//! including the 16-byte GC header of GC-tracked types.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
 
 use crate::config::TargetVersion;
 
 /// How `list.append` over-allocates (`Objects/listobject.c`, `list_resize`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 pub enum ListGrowth {
     /// 3.8: `new = n + (n >> 3) + (n < 9 ? 3 : 6)`.
+    #[serde(rename = "py38")]
     Py38,
     /// 3.9+: `new = (n + (n >> 3) + 6) & ~3`.
+    #[serde(rename = "py39")]
     Py39,
 }
 
@@ -35,6 +47,41 @@ pub enum Store {
     Subscript,
 }
 
+/// The storage kind of a compact `str` (PEP 393): the widest code point decides it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum StrKind {
+    /// All code points below 128: one byte each, `PyASCIIObject` header.
+    Ascii,
+    /// Some code point in 128..256: one byte each, `PyCompactUnicodeObject` header.
+    Latin1,
+    /// Some code point in 256..65536: two bytes each.
+    Ucs2,
+    /// Some code point from 65536 on: four bytes each.
+    Ucs4,
+}
+
+impl StrKind {
+    /// The kind CPython stores `text` in. The kinds are ordered narrowest first, so the kind
+    /// of a concatenation is the `max` of its parts' kinds.
+    pub fn of(text: &str) -> StrKind {
+        match text.chars().map(u32::from).max().unwrap_or(0) {
+            0..128 => StrKind::Ascii,
+            128..256 => StrKind::Latin1,
+            256..65536 => StrKind::Ucs2,
+            _ => StrKind::Ucs4,
+        }
+    }
+
+    /// Bytes per character.
+    pub fn width(self) -> u64 {
+        match self {
+            StrKind::Ascii | StrKind::Latin1 => 1,
+            StrKind::Ucs2 => 2,
+            StrKind::Ucs4 => 4,
+        }
+    }
+}
+
 /// The figures of one CPython version.
 #[derive(Clone, Copy, Debug)]
 pub struct Runtime {
@@ -47,8 +94,8 @@ pub struct Runtime {
     /// Requested bytes of a tuple before its items (8 bytes each); 3.14 caches the hash in it.
     pub tuple_base: u64,
     /// Tuples of up to this many items come from a free list, not the allocator. Measured
-    /// (`scenarios.py --trace tuple_concat_local`): a 20-item tuple is malloc'd on 3.8 to 3.12
-    /// and served from the free list on 3.13.
+    /// (`scenarios.py --trace tuple_concat_local`, `objects.py`): a 20-item tuple is malloc'd
+    /// on 3.8 to 3.12 and served from the free list on 3.13.
     pub tuple_free_list_max_len: u64,
     pub list_growth: ListGrowth,
     /// A `list_iterator`, created by `for x in some_list` and by builtins iterating a list.
@@ -68,42 +115,179 @@ pub struct Runtime {
     /// `a + b + c` with str operands: on 3.8 to 3.10 the interpreter appends to the unshared
     /// temporary in place, on 3.11+ every `+` allocates a fresh string.
     pub chain_temporaries_in_place: bool,
+    /// Object header sizes.
+    pub headers: Headers,
+    /// Requested bytes of a compact `str` of length 0 of each kind, NUL included.
+    pub str_empty: StrEmpty,
+    /// `int` figures: the small-int cache and the size of a fresh int.
+    pub int: IntSizes,
+    /// How many freed ints are kept for reuse (`Py_ints_MAXFREELIST`); 0: no free list (before
+    /// 3.14).
+    pub int_free_list: u64,
+    /// Requested bytes of a `float` (`PyFloatObject`) that does not come from the free list.
+    pub float_size: u64,
+    /// How many freed floats are kept for reuse (`PyFloat_MAXFREELIST`).
+    pub float_free_list: u64,
+    /// Bytes per tuple item.
+    pub tuple_item: u64,
+    /// Requested bytes of a list object without its item array (`PyListObject` + GC).
+    pub list_object: u64,
+    /// Bytes per slot of a list's item array.
+    pub list_item: u64,
+    pub dict: DictSizes,
+    pub set: SetSizes,
+    pub instance: InstanceSizes,
+    pub pymalloc: Pymalloc,
+    /// Whether `s += piece` on a `str` grows it in place, by where `s` is stored.
+    pub str_concat: StrConcat,
+    /// Nanoseconds per name lookup, measured on one machine: relative figures.
+    pub lookup_ns: LookupNs,
+}
+
+/// Object header sizes (`Include/object.h`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Headers {
+    /// `PyObject`: reference count and type.
+    pub object: u64,
+    /// `PyVarObject`: `PyObject` plus `ob_size`.
+    pub var_object: u64,
+    /// `PyGC_Head`, in front of every GC-tracked object.
+    pub gc: u64,
+    /// 3.11+: the dict and weakref pointers in front of the GC header of a class instance
+    /// with a managed dict (`_PyType_PreHeaderSize`); 0 before.
+    pub managed_pre_header: u64,
+}
+
+/// Requested bytes of a `str` of length 0 of each kind: the struct plus a NUL of the kind's
+/// width. A string of n characters adds n times the width.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StrEmpty {
+    pub ascii: u64,
+    pub latin1: u64,
+    pub ucs2: u64,
+    pub ucs4: u64,
+}
+
+/// `int` figures (`Objects/longobject.c`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IntSizes {
+    /// The small-int cache holds `small_min..=small_max`: those are never allocated.
+    pub small_min: i64,
+    pub small_max: i64,
+    /// Requested bytes of an int below 2**30 in magnitude made by arithmetic.
+    pub fresh_one_digit: u64,
+    /// Requested bytes of a multi-digit int before its digits (`offsetof(ob_digit)`).
+    pub header: u64,
+    /// Bytes and bits per digit.
+    pub digit_bytes: u64,
+    pub digit_bits: u64,
+}
+
+/// `dict` figures (`Objects/dictobject.c`). The arrays have one figure per entry of `sizes`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DictSizes {
+    /// Requested bytes of `{}` (the object; an empty dict shares a static keys table).
+    pub empty: u64,
+    /// The key counts the tables are given for: 1, 5 and 10.
+    pub sizes: [u64; 3],
+    /// The keys table of a combined dict filled by `d[k] = v`, all keys `str`.
+    pub str_keys_table: [u64; 3],
+    /// The same with other keys (3.11+ stores their hashes, 8 bytes more per entry).
+    pub other_keys_table: [u64; 3],
+    /// The values of an instance's split-table dict in the steady state: a separate block
+    /// on 3.8 to 3.12, inline in the object from 3.13.
+    pub split_values: [u64; 3],
+}
+
+/// `set` figures (`Objects/setobject.c`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SetSizes {
+    /// Requested bytes of `set()`, including its 8-slot inline table.
+    pub empty: u64,
+    /// Up to this many items fit the inline table: no further allocation.
+    pub inline_items: u64,
+    /// The table allocated when the fifth item is added (32 slots of 16 bytes).
+    pub table_5: u64,
+}
+
+/// Requested bytes per instance of a class whose `__init__` sets k attributes, for each k of
+/// `attributes`, in the steady state (the first ~30 instances of a class are bigger on 3.11+).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InstanceSizes {
+    /// The attribute counts: 1, 3 and 8.
+    pub attributes: [u64; 3],
+    /// A plain instance, its `__dict__` (or 3.11+'s managed values) included.
+    pub plain: [u64; 3],
+    /// An instance of a class with `__slots__`.
+    pub slots: [u64; 3],
+}
+
+/// The small-object allocator (`Objects/obmalloc.c`, `Include/internal/pycore_obmalloc.h`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pymalloc {
+    /// Requests up to this many bytes are served by pymalloc; larger ones by `malloc`.
+    pub small_request_threshold: u64,
+    /// Small requests are rounded up to a multiple of this.
+    pub alignment: u64,
+    pub size_classes: u64,
+    pub pool_size: u64,
+    pub arena_size: u64,
+}
+
+impl Pymalloc {
+    /// The bytes a request really occupies: small requests take a whole block of their size
+    /// class; larger ones are passed to `malloc` as they are.
+    pub fn block_size(&self, requested: u64) -> u64 {
+        if requested <= self.small_request_threshold {
+            requested.max(1).next_multiple_of(self.alignment)
+        } else {
+            requested
+        }
+    }
+}
+
+/// Whether `s += piece` on a `str` is resized in place, by the instruction storing `s`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StrConcat {
+    /// `STORE_FAST`.
+    pub local: bool,
+    /// `STORE_DEREF`.
+    pub closure: bool,
+    /// `STORE_NAME`.
+    pub name: bool,
+    /// `STORE_GLOBAL`.
+    pub global: bool,
+    /// `STORE_ATTR`.
+    pub attribute: bool,
+    /// `STORE_SUBSCR` (`d[k] += piece`).
+    pub subscript: bool,
+}
+
+/// Nanoseconds per lookup (the load plus a `POP_TOP`), measured with `timeit` on the
+/// project's machine: compare them with each other, not with another machine.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LookupNs {
+    /// `LOAD_FAST`.
+    pub local: f64,
+    /// `LOAD_GLOBAL` of a module global.
+    pub global: f64,
+    /// `LOAD_GLOBAL` of a builtin.
+    pub builtin: f64,
+    /// `module.attr`: `LOAD_GLOBAL` of the module and `LOAD_ATTR`.
+    pub module_attribute: f64,
 }
 
 impl Runtime {
+    /// The figures of `version`, from `cpython.toml`.
     pub fn for_version(version: TargetVersion) -> Runtime {
-        let minor = version.minor();
-        Runtime {
-            version,
-            str_base: if minor >= 12 { 41 } else { 49 },
-            bytes_base: 33,
-            tuple_base: if minor >= 14 { 48 } else { 40 },
-            tuple_free_list_max_len: if minor >= 13 { 20 } else { 19 },
-            list_growth: if minor >= 9 {
-                ListGrowth::Py39
-            } else {
-                ListGrowth::Py38
-            },
-            list_iterator: 48,
-            generator: match minor {
-                8 | 9 => 112,
-                10 => 104,
-                11 | 14 => 200,
-                _ => 192,
-            },
-            function: match minor {
-                8 | 9 => 136,
-                10 => 144,
-                11 => 152,
-                12 | 13 => 160,
-                _ => 168,
-            },
-            comprehension_makes_function: minor <= 11,
-            bytes_join_static_buffers: 10,
-            bytes_join_buffer_per_part: 80,
-            specialised_globals: minor >= 11,
-            chain_temporaries_in_place: minor <= 10,
-        }
+        static RUNTIMES: OnceLock<Vec<Runtime>> = OnceLock::new();
+        let runtimes = RUNTIMES.get_or_init(|| {
+            let data = data();
+            TargetVersion::all()
+                .map(|version| data.runtime(version))
+                .collect()
+        });
+        runtimes[usize::from(version.minor() - TargetVersion::OLDEST.minor())]
     }
 
     /// Whether `s += piece` on a `str` stored this way is resized in place.
@@ -113,41 +297,47 @@ impl Runtime {
     /// `STORE_FAST`. Attributes, items and globals always copy.
     pub fn str_concat_in_place(&self, store: Store) -> bool {
         match store {
-            Store::Local => true,
-            Store::Closure | Store::Name => self.version.minor() <= 10,
-            Store::Global | Store::Attribute | Store::Subscript => false,
+            Store::Local => self.str_concat.local,
+            Store::Closure => self.str_concat.closure,
+            Store::Name => self.str_concat.name,
+            Store::Global => self.str_concat.global,
+            Store::Attribute => self.str_concat.attribute,
+            Store::Subscript => self.str_concat.subscript,
         }
     }
 
-    /// Requested bytes of an int made at run time (arithmetic, a `range` iterator), or `None`
-    /// for a cached small int. 3.11+ allocates one-digit ints as a whole `PyLongObject` (32
-    /// bytes, `_PyLong_FromMedium`); otherwise `_PyLong_New` asks for the header (24) plus 4
-    /// bytes per 30-bit digit.
+    /// Requested bytes of a `str` of `length` characters stored as `kind`, NUL included.
+    /// For `StrKind::Ascii` this is `str_base + length`.
+    pub fn str_size(&self, kind: StrKind, length: u64) -> u64 {
+        let empty = match kind {
+            StrKind::Ascii => self.str_empty.ascii,
+            StrKind::Latin1 => self.str_empty.latin1,
+            StrKind::Ucs2 => self.str_empty.ucs2,
+            StrKind::Ucs4 => self.str_empty.ucs4,
+        };
+        empty.saturating_add(length.saturating_mul(kind.width()))
+    }
+
+    /// Requested bytes of an `int` of this value made by arithmetic, or `None` for a cached
+    /// small int, which is never allocated. A value needing d digits of 30 bits requests
+    /// `int.header + d * int.digit_bytes`, except that one-digit results have their own size
+    /// (`_PyLong_FromMedium` asks for a padded `sizeof(PyLongObject)` on 3.11+). Arithmetic on
+    /// multi-digit operands may ask for a digit more than the result needs (`x_add`, `x_mul`
+    /// allocate for the worst case). From 3.14 a one-digit int may come from the int free
+    /// list ([`Runtime::int_free_list`]); this is its size when it does not.
     pub fn fresh_int_size(&self, value: i128) -> Option<u64> {
-        if super::SMALL_INTS.contains(&value) {
+        if (i128::from(self.int.small_min)..=i128::from(self.int.small_max)).contains(&value) {
             return None;
         }
-        let digits = u64::from((128 - value.unsigned_abs().leading_zeros()).div_ceil(30)).max(1);
-        Some(if self.version.minor() >= 11 && digits == 1 {
-            32
+        let bits = u64::from(u128::BITS - value.unsigned_abs().leading_zeros());
+        let digits = bits.div_ceil(self.int.digit_bits.max(1));
+        Some(if digits <= 1 {
+            self.int.fresh_one_digit
         } else {
-            24 + 4 * digits
+            self.int
+                .header
+                .saturating_add(digits.saturating_mul(self.int.digit_bytes))
         })
-    }
-
-    /// Requested bytes of a float (`PyFloatObject`).
-    pub fn float_size(&self) -> u64 {
-        24
-    }
-
-    /// Floats kept for reuse instead of freed (`PyFloat_MAXFREELIST`, 100 on every version).
-    pub fn float_free_list(&self) -> u64 {
-        100
-    }
-
-    /// Ints kept for reuse instead of freed: none before 3.14.
-    pub fn int_free_list(&self) -> u64 {
-        if self.version.minor() >= 14 { 100 } else { 0 }
     }
 
     /// The capacity a list grows to when an append finds it full at `size` items.
@@ -192,6 +382,410 @@ impl ListFill {
         self.capacity.saturating_mul(8)
     }
 }
+
+/// The data file, compiled in.
+const DATA: &str = include_str!("cpython.toml");
+
+/// The parsed data file. The file is compiled in and validated by the tests, so failing to
+/// parse it is a bug in heaplint, reported as such.
+fn data() -> &'static Data {
+    static PARSED: OnceLock<Data> = OnceLock::new();
+    PARSED.get_or_init(|| {
+        Data::parse(DATA).unwrap_or_else(|error| {
+            panic!("heaplint bug: src/model/cpython.toml is invalid: {error}")
+        })
+    })
+}
+
+/// One figure of the data file: its values from a version on. Its sources are checked to be
+/// there when it is parsed; heaplint itself does not show them.
+#[derive(Debug)]
+struct Entry<T> {
+    /// (minor version, value from that version on), oldest first, starting at 3.8.
+    since: Vec<(u8, T)>,
+}
+
+/// A figure as written in the file.
+#[derive(Deserialize)]
+#[serde(bound = "T: DeserializeOwned")]
+struct RawEntry<T> {
+    /// Where the 3.8 to 3.13 figures come from.
+    source: String,
+    /// Where the 3.14 figure comes from.
+    source_314: String,
+    /// `false` for a figure `tests/calibration/objects.py` cannot measure; only the
+    /// calibration test (`data_tests.rs`, which reads the file as plain TOML) looks at it.
+    #[serde(default)]
+    #[allow(dead_code)]
+    measured: Option<bool>,
+    /// `"3.N" = value` lines; any other key lands here too and is rejected.
+    #[serde(flatten)]
+    values: BTreeMap<String, T>,
+}
+
+impl<T: PartialEq + std::fmt::Debug> TryFrom<RawEntry<T>> for Entry<T> {
+    type Error = String;
+
+    fn try_from(raw: RawEntry<T>) -> Result<Self, String> {
+        if raw.source.trim().is_empty() || raw.source_314.trim().is_empty() {
+            return Err("empty `source` or `source_314`".to_string());
+        }
+        let mut since = Vec::with_capacity(raw.values.len());
+        for (key, value) in raw.values {
+            let minor = key
+                .strip_prefix("3.")
+                .and_then(|minor| minor.parse::<u8>().ok())
+                .filter(|minor| {
+                    (TargetVersion::OLDEST.minor()..=TargetVersion::NEWEST.minor()).contains(minor)
+                })
+                .ok_or_else(|| {
+                    format!(
+                        "unknown key `{key}`: expected source, source_314, measured or a \
+                         version from {} to {}",
+                        TargetVersion::OLDEST.dotted(),
+                        TargetVersion::NEWEST.dotted()
+                    )
+                })?;
+            since.push((minor, value));
+        }
+        since.sort_by_key(|(minor, _)| *minor);
+        match since.first() {
+            Some((minor, _)) if *minor == TargetVersion::OLDEST.minor() => {}
+            _ => {
+                return Err(format!(
+                    "no value for {}: every figure starts there",
+                    TargetVersion::OLDEST.dotted()
+                ));
+            }
+        }
+        if let Some(pair) = since.windows(2).find(|pair| pair[0].1 == pair[1].1) {
+            return Err(format!(
+                "the line for 3.{} repeats the value of 3.{} ({:?}): drop it",
+                pair[1].0, pair[0].0, pair[1].1
+            ));
+        }
+        Ok(Entry { since })
+    }
+}
+
+impl<'de, T: DeserializeOwned + PartialEq + std::fmt::Debug> Deserialize<'de> for Entry<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = RawEntry::<T>::deserialize(deserializer)?;
+        Entry::try_from(raw).map_err(serde::de::Error::custom)
+    }
+}
+
+impl<T: Clone> Entry<T> {
+    /// The value in force for `version`.
+    fn at(&self, version: TargetVersion) -> T {
+        self.since
+            .iter()
+            .rev()
+            .find(|(minor, _)| *minor <= version.minor())
+            .map(|(_, value)| value.clone())
+            .expect("validated: every entry has a value for the oldest version")
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Data {
+    object: ObjectData,
+    #[serde(rename = "str")]
+    strings: StrData,
+    bytes: BytesData,
+    int: IntData,
+    float: FloatData,
+    tuple: TupleData,
+    list: ListData,
+    dict: DictData,
+    set: SetData,
+    generator: GeneratorData,
+    function: FunctionData,
+    instance: InstanceData,
+    pymalloc: PymallocData,
+    str_concat: StrConcatData,
+    behaviour: BehaviourData,
+    bytes_join: BytesJoinData,
+    lookup_ns: LookupData,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ObjectData {
+    header: Entry<u64>,
+    var_header: Entry<u64>,
+    gc_header: Entry<u64>,
+    managed_pre_header: Entry<u64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StrData {
+    ascii_empty: Entry<u64>,
+    latin1_empty: Entry<u64>,
+    ucs2_empty: Entry<u64>,
+    ucs4_empty: Entry<u64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BytesData {
+    empty: Entry<u64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IntData {
+    small_min: Entry<i64>,
+    small_max: Entry<i64>,
+    fresh_one_digit: Entry<u64>,
+    header: Entry<u64>,
+    digit_bytes: Entry<u64>,
+    digit_bits: Entry<u64>,
+    free_list: Entry<u64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FloatData {
+    size: Entry<u64>,
+    free_list: Entry<u64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TupleData {
+    base: Entry<u64>,
+    item: Entry<u64>,
+    free_list_max_len: Entry<u64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListData {
+    object: Entry<u64>,
+    item: Entry<u64>,
+    growth: Entry<ListGrowth>,
+    iterator: Entry<u64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DictData {
+    empty: Entry<u64>,
+    sizes: Entry<[u64; 3]>,
+    str_keys_table: Entry<[u64; 3]>,
+    other_keys_table: Entry<[u64; 3]>,
+    split_values: Entry<[u64; 3]>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SetData {
+    empty: Entry<u64>,
+    inline_items: Entry<u64>,
+    table_5: Entry<u64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GeneratorData {
+    genexpr: Entry<u64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FunctionData {
+    object: Entry<u64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InstanceData {
+    attributes: Entry<[u64; 3]>,
+    plain: Entry<[u64; 3]>,
+    slots: Entry<[u64; 3]>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PymallocData {
+    small_request_threshold: Entry<u64>,
+    alignment: Entry<u64>,
+    size_classes: Entry<u64>,
+    pool_size: Entry<u64>,
+    arena_size: Entry<u64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StrConcatData {
+    local: Entry<bool>,
+    closure: Entry<bool>,
+    name: Entry<bool>,
+    global: Entry<bool>,
+    attribute: Entry<bool>,
+    subscript: Entry<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BehaviourData {
+    chain_temporaries_in_place: Entry<bool>,
+    comprehension_inlined: Entry<bool>,
+    specialised_globals: Entry<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BytesJoinData {
+    static_buffers: Entry<u64>,
+    buffer_per_part: Entry<u64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LookupData {
+    local: Entry<f64>,
+    global: Entry<f64>,
+    builtin: Entry<f64>,
+    module_attribute: Entry<f64>,
+}
+
+impl Data {
+    /// Parses the data file and checks what its types cannot: that the figures agree with
+    /// each other.
+    fn parse(text: &str) -> Result<Data, String> {
+        let data: Data = toml::from_str(text).map_err(|error| error.to_string())?;
+        for version in TargetVersion::all() {
+            data.check(version)
+                .map_err(|error| format!("{}: {error}", version.dotted()))?;
+        }
+        Ok(data)
+    }
+
+    fn check(&self, version: TargetVersion) -> Result<(), String> {
+        let at = |entry: &Entry<u64>| entry.at(version);
+        let alignment = at(&self.pymalloc.alignment);
+        if alignment == 0
+            || at(&self.pymalloc.small_request_threshold)
+                != alignment * at(&self.pymalloc.size_classes)
+        {
+            return Err("pymalloc: threshold is not alignment * size_classes".to_string());
+        }
+        if self.int.small_min.at(version) > self.int.small_max.at(version) {
+            return Err("int: small_min > small_max".to_string());
+        }
+        if at(&self.int.digit_bits) == 0 || at(&self.int.digit_bits) > 63 {
+            return Err("int: digit_bits out of range".to_string());
+        }
+        if self.dict.sizes.at(version) != [1, 5, 10] {
+            return Err("dict.sizes: the Runtime documents them as [1, 5, 10]".to_string());
+        }
+        if self.instance.attributes.at(version) != [1, 3, 8] {
+            return Err("instance.attributes: the Runtime documents them as [1, 3, 8]".to_string());
+        }
+        let lookups = [
+            &self.lookup_ns.local,
+            &self.lookup_ns.global,
+            &self.lookup_ns.builtin,
+            &self.lookup_ns.module_attribute,
+        ];
+        if !lookups.iter().all(|entry| entry.at(version) > 0.0) {
+            return Err("lookup_ns: every timing must be positive".to_string());
+        }
+        Ok(())
+    }
+
+    fn runtime(&self, version: TargetVersion) -> Runtime {
+        let v = version;
+        Runtime {
+            version,
+            str_base: self.strings.ascii_empty.at(v),
+            bytes_base: self.bytes.empty.at(v),
+            tuple_base: self.tuple.base.at(v),
+            tuple_free_list_max_len: self.tuple.free_list_max_len.at(v),
+            list_growth: self.list.growth.at(v),
+            list_iterator: self.list.iterator.at(v),
+            generator: self.generator.genexpr.at(v),
+            function: self.function.object.at(v),
+            comprehension_makes_function: !self.behaviour.comprehension_inlined.at(v),
+            bytes_join_static_buffers: self.bytes_join.static_buffers.at(v),
+            bytes_join_buffer_per_part: self.bytes_join.buffer_per_part.at(v),
+            specialised_globals: self.behaviour.specialised_globals.at(v),
+            chain_temporaries_in_place: self.behaviour.chain_temporaries_in_place.at(v),
+            headers: Headers {
+                object: self.object.header.at(v),
+                var_object: self.object.var_header.at(v),
+                gc: self.object.gc_header.at(v),
+                managed_pre_header: self.object.managed_pre_header.at(v),
+            },
+            str_empty: StrEmpty {
+                ascii: self.strings.ascii_empty.at(v),
+                latin1: self.strings.latin1_empty.at(v),
+                ucs2: self.strings.ucs2_empty.at(v),
+                ucs4: self.strings.ucs4_empty.at(v),
+            },
+            int: IntSizes {
+                small_min: self.int.small_min.at(v),
+                small_max: self.int.small_max.at(v),
+                fresh_one_digit: self.int.fresh_one_digit.at(v),
+                header: self.int.header.at(v),
+                digit_bytes: self.int.digit_bytes.at(v),
+                digit_bits: self.int.digit_bits.at(v),
+            },
+            int_free_list: self.int.free_list.at(v),
+            float_size: self.float.size.at(v),
+            float_free_list: self.float.free_list.at(v),
+            tuple_item: self.tuple.item.at(v),
+            list_object: self.list.object.at(v),
+            list_item: self.list.item.at(v),
+            dict: DictSizes {
+                empty: self.dict.empty.at(v),
+                sizes: self.dict.sizes.at(v),
+                str_keys_table: self.dict.str_keys_table.at(v),
+                other_keys_table: self.dict.other_keys_table.at(v),
+                split_values: self.dict.split_values.at(v),
+            },
+            set: SetSizes {
+                empty: self.set.empty.at(v),
+                inline_items: self.set.inline_items.at(v),
+                table_5: self.set.table_5.at(v),
+            },
+            instance: InstanceSizes {
+                attributes: self.instance.attributes.at(v),
+                plain: self.instance.plain.at(v),
+                slots: self.instance.slots.at(v),
+            },
+            pymalloc: Pymalloc {
+                small_request_threshold: self.pymalloc.small_request_threshold.at(v),
+                alignment: self.pymalloc.alignment.at(v),
+                size_classes: self.pymalloc.size_classes.at(v),
+                pool_size: self.pymalloc.pool_size.at(v),
+                arena_size: self.pymalloc.arena_size.at(v),
+            },
+            str_concat: StrConcat {
+                local: self.str_concat.local.at(v),
+                closure: self.str_concat.closure.at(v),
+                name: self.str_concat.name.at(v),
+                global: self.str_concat.global.at(v),
+                attribute: self.str_concat.attribute.at(v),
+                subscript: self.str_concat.subscript.at(v),
+            },
+            lookup_ns: LookupNs {
+                local: self.lookup_ns.local.at(v),
+                global: self.lookup_ns.global.at(v),
+                builtin: self.lookup_ns.builtin.at(v),
+                module_attribute: self.lookup_ns.module_attribute.at(v),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "data_tests.rs"]
+mod data_tests;
 
 #[cfg(test)]
 mod tests {

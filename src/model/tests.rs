@@ -359,3 +359,16 @@ fn human_bytes_uses_si_units() {
     assert_eq!(human_bytes(1000), "1.0 KB");
     assert_eq!(human_bytes(5_045_949), "5.0 MB");
 }
+
+/// Rules classify ints as cached with [`SMALL_INTS`]; the data file must agree on every version.
+#[test]
+fn small_int_range_matches_the_data() {
+    for minor in 8..=14 {
+        let runtime = Runtime::for_version(version(minor));
+        assert_eq!(
+            (i128::from(runtime.int.small_min), i128::from(runtime.int.small_max)),
+            (*SMALL_INTS.start(), *SMALL_INTS.end()),
+            "3.{minor}"
+        );
+    }
+}
