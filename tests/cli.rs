@@ -400,10 +400,12 @@ fn target_version_changes_the_cost() {
     };
     let (py310, py312) = (costs("py310"), costs("py312"));
     assert_eq!(py310.len(), 2);
-    // In place on 3.10: linear, fewer bytes than a join.
+    // In place on 3.10: linear; what it costs is the namespace dict, rebuilt every dozen
+    // iterations (10 names: 8 dunders, `s` and `i`): 166 tables of 576 bytes, less the list
+    // of parts a join would need.
     assert_eq!(py310[0]["growth"], "O(n)");
-    assert!(py310[0]["allocated_bytes"].as_i64().expect("number") < 0);
-    assert_eq!(py310[0]["severity"], "info");
+    assert_eq!(py310[0]["allocated_bytes"], 166 * 576 - 16_128);
+    assert_eq!(py310[0]["severity"], "warning");
     // Copied on 3.12: 1,999 strings of 41 + 10i bytes, about 20 MB.
     assert_eq!(py312[0]["growth"], "O(n^2)");
     assert!(py312[0]["allocated_bytes"].as_i64().expect("number") > 19_000_000);

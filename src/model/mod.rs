@@ -19,7 +19,7 @@ use std::fmt;
 use serde::{Serialize, Serializer};
 
 use crate::config::TargetVersion;
-pub use runtime::{Runtime, Store};
+pub use runtime::{Runtime, Store, StrKind};
 
 /// The length assumed for a string piece whose length the source does not show.
 pub const ASSUMED_PIECE_LENGTH: u64 = 10;
@@ -271,6 +271,14 @@ pub enum Producer {
     AppendLoop,
 }
 
+/// What a materialised collection is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Container {
+    List,
+    /// A set comprehension: a hash table instead of an array, its items assumed distinct.
+    Set,
+}
+
 /// The ints CPython caches and never allocates (`_PY_NSMALLNEGINTS`, `_PY_NSMALLPOSINTS` in
 /// `Include/internal/pycore_global_objects.h`; the same on 3.8 to 3.14).
 pub const SMALL_INTS: std::ops::RangeInclusive<i128> = -5..=256;
@@ -295,7 +303,9 @@ impl IntValues {
     }
 
     pub fn fresh(&self) -> u64 {
-        self.fresh_by_digits.iter().sum()
+        self.fresh_by_digits
+            .iter()
+            .fold(0u64, |sum, count| sum.saturating_add(*count))
     }
 
     /// These counts multiplied by `factor` (rounded), for ranges too long to evaluate whole.
@@ -321,6 +331,48 @@ pub enum Elements {
     Unknown,
 }
 
+/// A sequence grown by concatenation once per iteration: `s += piece`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Accumulation {
+    pub sequence: Sequence,
+    pub store: Store,
+    /// `s += x` or `s = s + x`, the only shapes CPython can resize in place.
+    pub resizable: bool,
+    /// Another reference to the value is kept across iterations (`t = s`,
+    /// `parts.append(s)`), so CPython cannot resize it in place.
+    pub aliased: bool,
+    /// Characters (str), bytes (bytes) or items (tuple) added per iteration.
+    pub piece: Length,
+    /// The widest kind of character the string holds, for a str.
+    pub kind: StrKind,
+    /// Each piece is a new object (`row + "\n"`), not one that exists anyway (a name, a
+    /// literal): the alternative's list keeps all of them alive until the join.
+    pub fresh_pieces: bool,
+    /// For a module-level (or class-body) target, how many names its namespace holds while
+    /// the loop runs.
+    pub namespace_names: u64,
+}
+
+impl Accumulation {
+    /// A plain local `s += piece` of ASCII text or items that exist anyway.
+    pub fn new(sequence: Sequence, store: Store, piece: Length) -> Accumulation {
+        Accumulation {
+            sequence,
+            store,
+            resizable: true,
+            aliased: false,
+            piece,
+            kind: StrKind::Ascii,
+            fresh_pieces: false,
+            namespace_names: 0,
+        }
+    }
+}
+
+/// The names every module's namespace holds besides its own: `__name__`, `__doc__`,
+/// `__package__`, `__loader__`, `__spec__`, `__file__`, `__cached__` and `__builtins__`.
+pub const MODULE_DUNDERS: u64 = 8;
+
 /// What the flagged code does, in terms the model can price.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Scenario {
@@ -329,22 +381,13 @@ pub enum Scenario {
     /// `x is "literal"`: an identity test whose answer depends on interning. No allocation.
     IdentityOfValue,
     /// A sequence grown by concatenation once per iteration: `s += piece`.
-    Accumulation {
-        sequence: Sequence,
-        store: Store,
-        /// `s += x` or `s = s + x`, the only shapes CPython can resize in place.
-        resizable: bool,
-        /// Another reference to the value is kept across iterations (`t = s`,
-        /// `parts.append(s)`), so CPython cannot resize it in place.
-        aliased: bool,
-        /// Characters (str), bytes (bytes) or items (tuple) added per iteration.
-        piece: Length,
-    },
+    Accumulation(Accumulation),
     /// `a + b + c` over strings where one f-string builds the result once.
     ConcatChain { operands: Vec<Length> },
     /// A list filled item by item and then only iterated once, where an iterator would do.
     MaterialisedList {
         producer: Producer,
+        container: Container,
         elements: Elements,
     },
     /// Loads of module globals or builtins where a local would do. No allocation.
@@ -370,6 +413,15 @@ impl Footprint {
     /// Everything obtained from the allocator.
     pub fn bytes(self) -> u64 {
         self.malloc_bytes.saturating_add(self.growth_bytes)
+    }
+
+    fn plus(self, other: Footprint) -> Footprint {
+        Footprint {
+            allocations: self.allocations.saturating_add(other.allocations),
+            malloc_bytes: self.malloc_bytes.saturating_add(other.malloc_bytes),
+            growth_bytes: self.growth_bytes.saturating_add(other.growth_bytes),
+            peak: self.peak.saturating_add(other.peak),
+        }
     }
 
     fn times(self, n: u64) -> Footprint {
@@ -485,23 +537,13 @@ pub fn compare(scenario: &Scenario, n: u64, version: TargetVersion) -> Compariso
                 .to_string(),
             vec!["habit and alternative: comparisons allocate nothing".to_string()],
         ),
-        Scenario::Accumulation {
-            sequence,
-            store,
-            resizable,
-            aliased,
-            piece,
-        } => {
-            let in_place = *sequence == Sequence::Str
-                && *resizable
-                && !*aliased
-                && runtime.str_concat_in_place(*store);
-            accumulation(&runtime, *sequence, *store, in_place, *aliased, *piece, n)
-        }
+        Scenario::Accumulation(grown) => accumulation(&runtime, grown, n),
         Scenario::ConcatChain { operands } => concat_chain(&runtime, operands, n),
-        Scenario::MaterialisedList { producer, elements } => {
-            materialised_list(&runtime, *producer, *elements, n)
-        }
+        Scenario::MaterialisedList {
+            producer,
+            container,
+            elements,
+        } => materialised_list(&runtime, *producer, *container, *elements, n),
         Scenario::GlobalLookup { builtin } => lookups(&runtime, n, *builtin),
         Scenario::ModuleAttributeLookup { attributes } => {
             attribute_lookups(&runtime, n, *attributes)
@@ -539,20 +581,24 @@ impl Sizes {
     }
 }
 
-fn accumulation(
-    runtime: &Runtime,
-    sequence: Sequence,
-    store: Store,
-    in_place: bool,
-    aliased: bool,
-    piece: Length,
-    n: u64,
-) -> Comparison {
+fn accumulation(runtime: &Runtime, grown: &Accumulation, n: u64) -> Comparison {
+    let Accumulation {
+        sequence,
+        store,
+        aliased,
+        piece,
+        kind,
+        ..
+    } = *grown;
+    let in_place = sequence == Sequence::Str
+        && grown.resizable
+        && !aliased
+        && runtime.str_concat_in_place(store);
     let p = piece.or_assumed();
     let sizes = match sequence {
         Sequence::Str => Sizes {
-            base: runtime.str_base,
-            per_iteration: p,
+            base: runtime.str_size(kind, 0),
+            per_iteration: p.saturating_mul(kind.width()),
         },
         Sequence::Bytes => Sizes {
             base: runtime.bytes_base,
@@ -583,7 +629,7 @@ fn accumulation(
         },
         formula = sizes.formula(),
     )];
-    let habit = if in_place {
+    let mut habit = if in_place {
         let habit = grown_in_place(&sizes, n);
         derivation.push(format!(
             "habit, resized in place: the 2nd iteration allocates {} B, each later one reallocates it {} B larger: {} calls, {} B, peak {} B",
@@ -605,8 +651,38 @@ fn accumulation(
         ));
         habit
     };
-    let (alternative, explained) = joined(runtime, sequence, &sizes, p, n);
+    if in_place && store == Store::Name {
+        let (rebuilds, explained) = namespace_rebuilds(grown.namespace_names, n);
+        habit = habit.plus(rebuilds);
+        derivation.push(explained);
+    }
+    let (mut alternative, explained) = joined(runtime, sequence, &sizes, p, n);
     derivation.push(explained);
+    if grown.fresh_pieces && sequence != Sequence::Tuple {
+        let piece_size = match sequence {
+            Sequence::Bytes => runtime.bytes_base.saturating_add(p),
+            _ => runtime.str_size(kind, p),
+        };
+        let pieces = Footprint {
+            allocations: n,
+            malloc_bytes: n.saturating_mul(piece_size),
+            growth_bytes: 0,
+            peak: 0,
+        };
+        habit = habit.plus(Footprint {
+            peak: piece_size,
+            ..pieces
+        });
+        alternative = alternative.plus(Footprint {
+            peak: pieces.malloc_bytes,
+            ..pieces
+        });
+        derivation.push(format!(
+            "pieces: each iteration makes a new {piece_size} B piece, in both; the habit frees \
+             it at once, the alternative's list keeps all {n} alive until the join: its peak + {} B",
+            grouped(pieces.malloc_bytes)
+        ));
+    }
     let version = runtime.version.dotted();
     let assumption = if piece.is_assumed() {
         format!(
@@ -623,7 +699,7 @@ fn accumulation(
     if in_place {
         let (aliased, _) = copied_every_iteration(runtime, sequence, &sizes, p, n);
         let namespace = if store == Store::Name {
-            " (module-level code also rebuilds the namespace dict every dozen or so iterations)"
+            " (and rebuilds the module's namespace dict every few iterations)"
         } else {
             ""
         };
@@ -689,6 +765,57 @@ fn accumulation(
         derivation,
         extra_time_ns: None,
     }
+}
+
+/// Bytes of a 3.8 to 3.10 dict keys table of `size` slots (`new_keys_object`): a 40-byte
+/// header, one index of 1, 2, 4 or 8 bytes per slot, and 24-byte entries (hash, key, value)
+/// for two thirds of the slots.
+fn keys_table_bytes(size: u64) -> u64 {
+    let index = match size {
+        0..=128 => 1,
+        129..=32_768 => 2,
+        32_769..=2_147_483_648 => 4,
+        _ => 8,
+    };
+    40u64
+        .saturating_add(size.saturating_mul(index))
+        .saturating_add(usable_slots(size).saturating_mul(24))
+}
+
+/// `USABLE_FRACTION`: a dict fills two thirds of its slots before it is rebuilt.
+fn usable_slots(size: u64) -> u64 {
+    size.saturating_mul(2) / 3
+}
+
+/// On 3.8 to 3.10 module-level `s += x` takes `s` out of the namespace before resizing the
+/// string and stores it again (`unicode_concatenate` in `Python/ceval.c`), which uses up one
+/// entry of the dict's table per iteration; when none is left the table is rebuilt for three
+/// times the names it holds (`insertion_resize`, `GROWTH_RATE`). In the steady state that is
+/// one rebuild every `usable - names + 1` iterations.
+fn namespace_rebuilds(names: u64, n: u64) -> (Footprint, String) {
+    let names = names.max(1);
+    let size = names
+        .saturating_sub(1)
+        .saturating_mul(3)
+        .max(8)
+        .checked_next_power_of_two()
+        .unwrap_or(u64::MAX);
+    let period = (usable_slots(size) + 1).saturating_sub(names).max(1);
+    let rebuilds = n / period;
+    let table = keys_table_bytes(size);
+    let footprint = Footprint {
+        allocations: rebuilds,
+        malloc_bytes: rebuilds.saturating_mul(table),
+        growth_bytes: 0,
+        peak: 0,
+    };
+    let explained = format!(
+        "namespace: each iteration deletes and re-inserts the name in a dict of {names} names; \
+         its {size}-slot table ({table} B) is rebuilt every {period} iterations: {rebuilds} \
+         rebuilds, {bytes} B",
+        bytes = grouped(footprint.malloc_bytes),
+    );
+    (footprint, explained)
 }
 
 /// `s += piece` resized in place: the first iteration returns `piece` itself (`'' + x` is
@@ -989,13 +1116,7 @@ fn item_objects(runtime: &Runtime, elements: Elements, n: u64) -> ItemObjects {
                 .max()
                 .unwrap_or_default();
             let what = format!("new ints ({} more are cached small ints)", values.cached);
-            objects(
-                values.fresh(),
-                bytes,
-                largest,
-                runtime.int_free_list,
-                &what,
-            )
+            objects(values.fresh(), bytes, largest, runtime.int_free_list, &what)
         }
         Elements::Floats => objects(
             n,
@@ -1020,26 +1141,106 @@ fn item_objects(runtime: &Runtime, elements: Elements, n: u64) -> ItemObjects {
     }
 }
 
+/// The tables a set of `n` distinct items allocates as it fills (`set_add_entry`: resize when
+/// `fill * 5 >= mask * 3`, to the first power of two above four times the items, twice above
+/// 50,000), each freed when the next replaces it; the first 8 slots are inside the object.
+fn set_tables(runtime: &Runtime, n: u64) -> Vec<u64> {
+    // `table_5` is the 32-slot table the fifth item brings.
+    let slot_bytes = runtime.set.table_5 / 32;
+    let mut tables = Vec::new();
+    let mut mask: u64 = 7;
+    let mut used: u64 = 0;
+    while used < n {
+        // Jump to the next item that triggers a resize: the first with `used * 5 >= mask * 3`.
+        used = mask.saturating_mul(3).div_ceil(5).max(used + 1);
+        if used > n {
+            break;
+        }
+        let wanted = used.saturating_mul(if used > 50_000 { 2 } else { 4 });
+        let size = wanted
+            .saturating_add(1)
+            .max(8)
+            .checked_next_power_of_two()
+            .unwrap_or(u64::MAX);
+        if size <= mask.saturating_add(1) {
+            // No real set gets here: at 2^63 slots the table cannot grow further.
+            break;
+        }
+        tables.push(size.saturating_mul(slot_bytes));
+        mask = size - 1;
+    }
+    tables
+}
+
+/// What building the collection itself allocates, and the peak it reaches, without items.
+fn collection(runtime: &Runtime, container: Container, n: u64) -> (Footprint, String) {
+    match container {
+        Container::List => {
+            let fill = runtime.list_appends(n);
+            let footprint = Footprint {
+                allocations: fill.resizes + 1,
+                malloc_bytes: runtime.list_iterator,
+                growth_bytes: fill.array_bytes(),
+                peak: fill.array_bytes(),
+            };
+            let explained = format!(
+                "habit: {n} appends grow the item array in {resizes} reallocations to {capacity} slots x 8 = {array} B, \
+                 and iterating it creates a {iterator} B list_iterator",
+                resizes = fill.resizes,
+                capacity = grouped(fill.capacity),
+                array = grouped(fill.array_bytes()),
+                iterator = runtime.list_iterator,
+            );
+            (footprint, explained)
+        }
+        Container::Set => {
+            let tables = set_tables(runtime, n);
+            let total = |tables: &[u64]| tables.iter().fold(0u64, |sum, t| sum.saturating_add(*t));
+            let last_two = total(&tables[tables.len().saturating_sub(2)..]);
+            let footprint = Footprint {
+                allocations: 2 + tables.len() as u64,
+                malloc_bytes: (runtime.set.empty + runtime.set.iterator)
+                    .saturating_add(total(&tables)),
+                growth_bytes: 0,
+                peak: runtime.set.empty.saturating_add(last_two),
+            };
+            let explained = format!(
+                "habit: a {empty} B set whose table is replaced {count} times as {n} distinct items \
+                 arrive ({tables:?} B), and a {iterator} B set_iterator; the peak holds the last two tables",
+                empty = runtime.set.empty,
+                count = tables.len(),
+                iterator = runtime.set.iterator,
+            );
+            (footprint, explained)
+        }
+    }
+}
+
 fn materialised_list(
     runtime: &Runtime,
     producer: Producer,
+    container: Container,
     elements: Elements,
     n: u64,
 ) -> Comparison {
-    let fill = runtime.list_appends(n);
     let function = match producer {
         Producer::Comprehension if runtime.comprehension_makes_function => runtime.function,
         _ => 0,
     };
     let items = item_objects(runtime, elements, n);
-    // The array grows by reallocation; iterating the list once creates a list iterator.
+    let (built, built_explained) = collection(runtime, container, n);
     let list = Footprint {
-        allocations: (fill.resizes + 1 + u64::from(function > 0))
+        allocations: built
+            .allocations
+            .saturating_add(u64::from(function > 0))
             .saturating_add(items.list.allocations),
-        malloc_bytes: (runtime.list_iterator + function).saturating_add(items.list.malloc_bytes),
-        growth_bytes: fill.array_bytes(),
-        peak: fill
-            .array_bytes()
+        malloc_bytes: built
+            .malloc_bytes
+            .saturating_add(function)
+            .saturating_add(items.list.malloc_bytes),
+        growth_bytes: built.growth_bytes,
+        peak: built
+            .peak
             .saturating_add(function)
             .saturating_add(items.list.peak),
     };
@@ -1062,15 +1263,7 @@ fn materialised_list(
         }
     };
     let derivation = vec![
-        format!(
-            "habit: {n} appends grow the item array in {resizes} reallocations to {capacity} slots x 8 = {array} B, \
-             and iterating it creates a {iterator} B list_iterator{function}",
-            resizes = fill.resizes,
-            capacity = grouped(fill.capacity),
-            array = grouped(fill.array_bytes()),
-            iterator = runtime.list_iterator,
-            function = function_text(function),
-        ),
+        format!("{built_explained}{}", function_text(function)),
         format!(
             "alternative: one {generator} B generator{function}",
             generator = runtime.generator,
@@ -1093,17 +1286,21 @@ fn materialised_list(
     } else {
         ""
     };
+    let what = match container {
+        Container::List => "list",
+        Container::Set => "set",
+    };
     let summary = if list.peak <= generator.peak {
         format!(
-            "At {n} items the list ({list_bytes}) is no bigger than a generator ({generator_bytes}) \
-             on CPython {version}; the saving appears as the list grows, and the list keeps every \
-             item alive at once{unknown_items}",
+            "At {n} items the {what} ({list_bytes}) is no bigger than a generator ({generator_bytes}) \
+             on CPython {version}; the saving appears as it grows, and it keeps every item alive \
+             at once{unknown_items}",
             list_bytes = human_bytes(list.peak),
             generator_bytes = human_bytes(generator.peak),
         )
     } else {
         format!(
-            "Builds a {n}-item list ({list_bytes} at its peak, in {allocations} allocations) that \
+            "Builds a {n}-item {what} ({list_bytes} at its peak, in {allocations} allocations) that \
              is iterated once and dropped, keeping every item alive at once{unknown_items}; a \
              generator holds one item at a time in {generator_bytes} on CPython {version}",
             list_bytes = human_bytes(list.peak),

@@ -208,6 +208,8 @@ pub struct SetSizes {
     pub inline_items: u64,
     /// The table allocated when the fifth item is added (32 slots of 16 bytes).
     pub table_5: u64,
+    /// Requested bytes of a `set_iterator`, created by iterating a set.
+    pub iterator: u64,
 }
 
 /// Requested bytes per instance of a class whose `__init__` sets k attributes, for each k of
@@ -586,6 +588,7 @@ struct SetData {
     empty: Entry<u64>,
     inline_items: Entry<u64>,
     table_5: Entry<u64>,
+    iterator: Entry<u64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -752,6 +755,7 @@ impl Data {
                 empty: self.set.empty.at(v),
                 inline_items: self.set.inline_items.at(v),
                 table_5: self.set.table_5.at(v),
+                iterator: self.set.iterator.at(v),
             },
             instance: InstanceSizes {
                 attributes: self.instance.attributes.at(v),

@@ -5,7 +5,7 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 use rustc_hash::FxHashMap;
 
 use crate::checker::Checker;
-use crate::model::{Iterations, Length, Store};
+use crate::model::{Iterations, Length, MODULE_DUNDERS, Store, StrKind};
 use crate::semantic::{
     Binding, BindingKind, Context, LoopId, Node, Resolution, ScopeClass, ScopeId, ScopeNode,
 };
@@ -676,6 +676,69 @@ impl<'a> Accumulation<'a> {
             };
             total.plus(length)
         })
+    }
+
+    /// The widest kind of character in the string literals the target starts from or is
+    /// given: a str holding one `"é"` stores every character in a byte, one `"€"` in two.
+    pub fn str_kind(&self, checker: &Checker<'a>, context: &Context<'a>) -> StrKind {
+        let mut kind = StrKind::Ascii;
+        let mut widen = |expr: &Expr| {
+            for operand in add_operands(expr) {
+                if let Expr::StringLiteral(literal) = operand {
+                    kind = kind.max(StrKind::of(literal.value.to_str()));
+                }
+            }
+        };
+        self.pieces.iter().copied().for_each(&mut widen);
+        self.initial_values(checker, context)
+            .into_iter()
+            .for_each(&mut widen);
+        kind
+    }
+
+    /// True when a piece is made anew each iteration (`row + "\n"`, `str(n)`), rather than an
+    /// object that exists anyway (a variable, an attribute, a literal).
+    pub fn fresh_pieces(&self) -> bool {
+        self.pieces.iter().any(|piece| {
+            !matches!(
+                piece,
+                Expr::Name(_)
+                    | Expr::Attribute(_)
+                    | Expr::Subscript(_)
+                    | Expr::StringLiteral(_)
+                    | Expr::BytesLiteral(_)
+                    | Expr::Tuple(_)
+            ) && !Folding::of(piece).is_constant(piece)
+        })
+    }
+
+    /// For a target stored by name in module or class code, how many names that namespace
+    /// holds while the loop runs: those bound before the loop ends, plus the dunders every
+    /// module (or class) namespace has.
+    pub fn namespace_names(
+        &self,
+        checker: &Checker<'a>,
+        context: &Context<'a>,
+        growth: &GrowthLoops,
+    ) -> u64 {
+        let dunders = match context.frame_class() {
+            ScopeClass::Module => MODULE_DUNDERS,
+            // `__module__` and `__qualname__`.
+            ScopeClass::Class => 2,
+            _ => return 0,
+        };
+        let loop_end = checker.model.loop_(growth.outermost).node.range().end();
+        let bound = checker
+            .model
+            .scope(context.scope())
+            .bindings()
+            .filter(|(_, bindings)| {
+                bindings
+                    .iter()
+                    .any(|binding| binding.range.start() < loop_end)
+            })
+            .count();
+        dunders + bound as u64
     }
 
     /// The statement's range, for the report.

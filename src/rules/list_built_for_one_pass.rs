@@ -9,7 +9,7 @@ use super::common::for_each_statement;
 use super::{Rule, RuleMeta};
 use crate::checker::Checker;
 use super::elements::elements;
-use crate::model::{Elements, Producer, Scenario, Severity};
+use crate::model::{Container, Elements, Producer, Scenario, Severity};
 use crate::semantic::{Binding, BindingKind, LoopId, Reference, ScopeId, Usage};
 
 pub const META: RuleMeta = RuleMeta {
@@ -80,6 +80,7 @@ pub fn check(checker: &mut Checker, scope: ScopeId) {
             "Produce the items lazily instead: a generator function that `yield`s them, or a generator expression".to_string(),
             Scenario::MaterialisedList {
                 producer: Producer::AppendLoop,
+                container: Container::List,
                 elements,
             },
             iterations,

@@ -7,7 +7,7 @@ use ruff_text_size::Ranged;
 use super::{Rule, RuleMeta};
 use crate::checker::Checker;
 use super::elements::elements;
-use crate::model::{Elements, Iterations, Producer, Scenario, Severity};
+use crate::model::{Container, Elements, Iterations, Producer, Scenario, Severity};
 use crate::semantic::{Context, LoopNode};
 
 pub const META: RuleMeta = RuleMeta {
@@ -82,6 +82,11 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, expr: &'a Exp
         ),
         Scenario::MaterialisedList {
             producer: Producer::Comprehension,
+            container: if expr.is_set_comp_expr() {
+                Container::Set
+            } else {
+                Container::List
+            },
             elements: comprehension_elements(checker, expr, generators),
         },
         iterations,

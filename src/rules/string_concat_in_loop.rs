@@ -5,7 +5,7 @@ use ruff_python_ast::{Expr, Stmt};
 use super::common::{Accumulation, Folding, ValueKind};
 use super::{Rule, RuleMeta};
 use crate::checker::Checker;
-use crate::model::{Scenario, Sequence, Severity};
+use crate::model::{self, Scenario, Sequence, Severity};
 use crate::semantic::Context;
 
 pub const META: RuleMeta = RuleMeta {
@@ -71,13 +71,14 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, statement: &'
         accumulation.range(),
         format!("`{target}` is a {what} grown by concatenation in a loop"),
         help,
-        Scenario::Accumulation {
-            sequence,
-            store,
+        Scenario::Accumulation(model::Accumulation {
             resizable: accumulation.resizable,
             aliased: accumulation.aliased(checker, &growth),
-            piece,
-        },
+            kind: accumulation.str_kind(checker, context),
+            fresh_pieces: accumulation.fresh_pieces(),
+            namespace_names: accumulation.namespace_names(checker, context, &growth),
+            ..model::Accumulation::new(sequence, store, piece)
+        }),
         growth.iterations,
     );
 }

@@ -5,7 +5,7 @@ use ruff_python_ast::{self as ast, Expr, Stmt};
 use super::common::{Accumulation, ValueKind};
 use super::{Rule, RuleMeta};
 use crate::checker::Checker;
-use crate::model::{Scenario, Sequence, Severity};
+use crate::model::{self, Scenario, Sequence, Severity};
 use crate::semantic::Context;
 
 pub const META: RuleMeta = RuleMeta {
@@ -49,13 +49,11 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, statement: &'
         format!(
             "Append the items to a list and convert it once with `tuple()` after the loop, or keep `{target}` a list"
         ),
-        Scenario::Accumulation {
-            sequence: Sequence::Tuple,
-            store,
+        Scenario::Accumulation(model::Accumulation {
             resizable: accumulation.resizable,
             aliased: accumulation.aliased(checker, &growth),
-            piece,
-        },
+            ..model::Accumulation::new(Sequence::Tuple, store, piece)
+        }),
         growth.iterations,
     );
 }

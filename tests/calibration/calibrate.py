@@ -529,6 +529,11 @@ HOOK_KEYS = ("malloc", "calloc", "realloc", "free", "bytes_malloc",
              "realloc_untracked", "free_untracked")
 
 
+# The names every module's namespace holds (`PyModule_New`, then the import system).
+MODULE_DUNDERS = ("__name__", "__doc__", "__package__", "__loader__", "__spec__",
+                  "__file__", "__cached__", "__builtins__")
+
+
 def worker_main():
     import builtins
     import gc
@@ -562,15 +567,28 @@ def worker_main():
     else:
         base = ns
 
+        def module_namespace(base):
+            # Built key by key in the order the import system fills a module's dict, so the
+            # dict's table has the size and fill a real module's would (on 3.8 to 3.10
+            # module-level `s += x` deletes and re-inserts `s`, and the table's spare room
+            # decides how often it is rebuilt).
+            scope = {}
+            for key in MODULE_DUNDERS:
+                scope[key] = base.get(key)
+            for key, value in base.items():
+                if key not in scope:
+                    scope[key] = value
+            return scope
+
         def run_module(start, stop, code, base):
-            scope = dict(base)   # a fresh namespace, copied before start()
+            scope = module_namespace(base)   # fresh, built before start()
             start()
             exec(code, scope)
             stats = stop()
             return stats, scope
 
         def run_module_traced(start, traced, stop, code, base):
-            scope = dict(base)
+            scope = module_namespace(base)
             start()
             exec(code, scope)
             memory = traced()

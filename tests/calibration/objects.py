@@ -208,6 +208,11 @@ def make_empty_set():
     return lambda: set()
 
 
+def make_set_iterator():
+    items = {1, 2, 3}
+    return lambda: iter(items)
+
+
 def make_set(n):
     items = [object() for _ in range(n)]
     return lambda: set(items)
@@ -374,6 +379,7 @@ def set_measurements():
             inline = n
     out["set.inline_items"] = inline
     out["set.table_5"] = requested(make_set(5)) - out["set.empty"]
+    out["set.iterator"] = requested(make_set_iterator())
     return out
 
 
