@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use std::io::{self, Write};
 
 use crate::diagnostic::{Diagnostic, FileReport};
-use crate::model::{Cost, IterationsSource, grouped, human_bytes, signed};
+use crate::model::{Cost, IterationsSource, grouped, human_bytes, human_duration, signed};
 
 /// The output formats of `--output-format`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -82,15 +82,6 @@ fn signed_bytes(value: i64) -> String {
         0 => "0 B".to_string(),
         v if v > 0 => format!("+{}", human_bytes(v.unsigned_abs())),
         v => format!("-{}", human_bytes(v.unsigned_abs())),
-    }
-}
-
-fn human_duration(ns: u64) -> String {
-    match ns {
-        0..1_000 => format!("{ns} ns"),
-        1_000..1_000_000 => format!("{:.1} us", ns as f64 / 1e3),
-        1_000_000..1_000_000_000 => format!("{:.1} ms", ns as f64 / 1e6),
-        _ => format!("{:.1} s", ns as f64 / 1e9),
     }
 }
 

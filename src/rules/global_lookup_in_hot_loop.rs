@@ -5,7 +5,7 @@ use ruff_python_ast::{self as ast, Expr};
 use super::{Rule, RuleMeta};
 use crate::checker::Checker;
 use crate::model::{Scenario, Severity};
-use crate::semantic::{Context, Resolution, ScopeClass};
+use crate::semantic::{Context, LoopId, Resolution, ScopeClass};
 
 pub const META: RuleMeta = RuleMeta {
     code: "MEM401",
@@ -49,7 +49,22 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, name: &'a ast
         format!(
             "Bind it to a local before the outer loop (`local_{id} = {id}`) and use the local inside"
         ),
-        Scenario::GlobalLookup { builtin },
+        Scenario::GlobalLookup {
+            builtin,
+            per_iteration: loads_in_loop(checker, context, loop_id, id),
+        },
         checker.iterations(Some(loop_id)),
     );
+}
+
+/// How many times `name` is loaded directly in `loop_id` on each of its iterations.
+fn loads_in_loop(checker: &Checker, context: &Context, loop_id: LoopId, name: &str) -> u64 {
+    let loads = checker
+        .model
+        .scope(context.scope())
+        .references()
+        .iter()
+        .filter(|reference| reference.name == name && reference.loop_id == Some(loop_id))
+        .count();
+    (loads as u64).max(1)
 }
