@@ -436,7 +436,7 @@ fn show_derivation_prints_the_formulas() {
         "{stdout}"
     );
     assert!(stdout.contains("Costliest findings"), "{stdout}");
-    assert!(stdout.contains("1.    5.0 MB allocated"), "{stdout}");
+    assert!(stdout.contains("1.    +5.0 MB allocated"), "{stdout}");
     let output = heaplint(dir.path())
         .args([
             "check",

@@ -10,9 +10,9 @@ use miette::{
     MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 
-use super::{RenderOptions, Totals, cost_line, costliest, printable};
+use super::{RenderOptions, Totals, cost_line, costliest, printable, signed_bytes};
 use crate::diagnostic::{self, FileReport};
-use crate::model::{Severity, human_bytes};
+use crate::model::Severity;
 
 /// How many of the costliest findings the closing ranking lists.
 const RANKED: usize = 5;
@@ -73,10 +73,10 @@ pub fn render(
             };
             writeln!(
                 out,
-                "  {}. {:>9} allocated, peak {:>9}  {}:{}:{}  {} {}",
+                "  {}. {:>10} allocated, peak {:>10}  {}:{}:{}  {} {}",
                 rank + 1,
-                human_bytes(cost.allocated_bytes.max(0).unsigned_abs()),
-                human_bytes(cost.peak_bytes.max(0).unsigned_abs()),
+                signed_bytes(cost.allocated_bytes),
+                signed_bytes(cost.peak_bytes),
                 printable(&report.path.display().to_string()),
                 diagnostic.location.row,
                 diagnostic.location.column,
