@@ -20,6 +20,9 @@ use heaplint::config::{RuleSelection, Settings};
 use heaplint::model::{MATERIAL_ALLOCATIONS, MATERIAL_BYTES};
 use heaplint::source::SourceFile;
 
+mod common;
+use common::code_blocks;
+
 /// How far an estimate may be from the measurement, as a fraction of the measurement.
 const TOLERANCE: f64 = 0.25;
 
@@ -128,23 +131,6 @@ fn source_of(reference: &str) -> String {
         .nth(index - 1)
         .map(|(_, code)| code)
         .unwrap_or_else(|| panic!("{reference}: no such block"))
-}
-
-/// `(info string, code)` for every fenced block of a markdown page.
-fn code_blocks(markdown: &str) -> Vec<(&str, String)> {
-    let mut blocks = Vec::new();
-    let mut lines = markdown.lines();
-    while let Some(line) = lines.next() {
-        let Some(info) = line.strip_prefix("```").filter(|info| !info.is_empty()) else {
-            continue;
-        };
-        let body: Vec<&str> = lines
-            .by_ref()
-            .take_while(|line| !line.starts_with("```"))
-            .collect();
-        blocks.push((info, body.join("\n") + "\n"));
-    }
-    blocks
 }
 
 fn settings(case: &Case, minor: u8) -> Settings {

@@ -19,6 +19,9 @@ use heaplint::diagnostic::FileReport;
 use heaplint::rules::Rule;
 use heaplint::source::SourceFile;
 
+mod common;
+use common::code_blocks;
+
 fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
@@ -183,23 +186,6 @@ fn costs_follow_the_target_version() {
     assert_eq!(old["growth"], "O(n)");
     assert_eq!(new["python"], "3.12");
     assert_eq!(new["growth"], "O(n^2)");
-}
-
-/// `(info string, code)` for every fenced block of a markdown page.
-fn code_blocks(markdown: &str) -> Vec<(&str, String)> {
-    let mut blocks = Vec::new();
-    let mut lines = markdown.lines();
-    while let Some(line) = lines.next() {
-        let Some(info) = line.strip_prefix("```").filter(|info| !info.is_empty()) else {
-            continue;
-        };
-        let body: Vec<&str> = lines
-            .by_ref()
-            .take_while(|line| !line.starts_with("```"))
-            .collect();
-        blocks.push((info, body.join("\n") + "\n"));
-    }
-    blocks
 }
 
 #[test]

@@ -125,20 +125,21 @@ def _toml_basic(text, i, end_quote, where, multiline):
             i += 1
 
 
+def _skip_first_newline(text, i):
+    """TOML drops a newline right after the opening quotes of a multi-line string."""
+    if text.startswith("\r\n", i):
+        return i + 2
+    if text.startswith("\n", i):
+        return i + 1
+    return i
+
+
 def _toml_value(text, i, where):
     if text.startswith('"""', i):
-        i += 3
-        if text.startswith("\r\n", i):
-            i += 2
-        elif text.startswith("\n", i):
-            i += 1
+        i = _skip_first_newline(text, i + 3)
         return _toml_basic(text, i, '"""', where, True)
     if text.startswith("'''", i):
-        i += 3
-        if text.startswith("\r\n", i):
-            i += 2
-        elif text.startswith("\n", i):
-            i += 1
+        i = _skip_first_newline(text, i + 3)
         j = text.find("'''", i)
         if j < 0:
             raise Error("%s: unterminated string" % where)
