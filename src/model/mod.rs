@@ -655,6 +655,8 @@ fn accumulation(runtime: &Runtime, grown: &Accumulation, n: u64) -> Comparison {
         ));
         habit
     };
+    // One allocation and then reallocations, before anything else the habit costs.
+    let resizes = habit.allocations;
     if in_place && store == Store::Name {
         let (rebuilds, explained) = namespace_rebuilds(grown.namespace_names, n);
         habit = habit.plus(rebuilds);
@@ -725,11 +727,11 @@ fn accumulation(runtime: &Runtime, grown: &Accumulation, n: u64) -> Comparison {
             alternative,
             growth: Growth::Linear,
             summary: format!(
-                "CPython {version} resizes this str in place{namespace}: {reallocs} reallocations, \
+                "CPython {version} resizes this str in place{namespace}: {reallocs} allocations and reallocations, \
                  {final_size} in the end{assumption}, {comparison}; any other reference to the \
                  string (an alias, a list holding it) makes every iteration copy it, {quadratic} \
                  over {n} iterations",
-                reallocs = habit.allocations,
+                reallocs = resizes,
                 final_size = human_bytes(sizes.after(n)),
                 quadratic = human_bytes(aliased.bytes()),
             ),
