@@ -48,8 +48,11 @@ struct CheckArgs {
     /// Rule codes or prefixes to disable; the more specific of `--select`/`--ignore` wins.
     #[arg(long, value_delimiter = ',')]
     ignore: Vec<String>,
-    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text, env = "HEAPLINT_OUTPUT_FORMAT")]
     output_format: OutputFormat,
+    /// Write the report to this file (created or truncated) instead of standard output.
+    #[arg(long, value_name = "PATH")]
+    output_file: Option<PathBuf>,
     /// Exit with 0 even when there are findings.
     #[arg(long)]
     exit_zero: bool,
@@ -88,17 +91,28 @@ fn check(args: CheckArgs) -> ExitCode {
         rules,
         target: args.target_version,
         assume_iterations: args.assume_iterations,
-        retain_sources: args.output_format == OutputFormat::Text,
+        retain_sources: args.output_format.needs_sources(),
         ..Settings::default()
     };
     let reports = heaplint::check_paths(&args.paths, &settings);
     let stdout = io::stdout();
     let options = RenderOptions {
-        color: stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        color: args.output_file.is_none()
+            && stdout.is_terminal()
+            && std::env::var_os("NO_COLOR").is_none(),
         width: 100,
         show_derivation: args.show_derivation,
     };
-    let mut out = io::BufWriter::new(stdout.lock());
+    let mut out: io::BufWriter<Box<dyn Write>> = match &args.output_file {
+        None => io::BufWriter::new(Box::new(stdout.lock())),
+        Some(path) => match std::fs::File::create(path) {
+            Ok(file) => io::BufWriter::new(Box::new(file)),
+            Err(error) => {
+                eprintln!("heaplint: could not write {}: {error}", path.display());
+                return ExitCode::from(EXIT_ERROR);
+            }
+        },
+    };
     let written =
         report::render(args.output_format, &reports, options, &mut out).and_then(|()| out.flush());
     if let Err(error) = written

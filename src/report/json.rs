@@ -11,7 +11,7 @@ use crate::model::{Cost, Severity};
 use crate::source::Location;
 
 #[derive(Serialize)]
-struct JsonDiagnostic<'a> {
+pub(super) struct JsonDiagnostic<'a> {
     code: Option<&'static str>,
     name: Option<&'static str>,
     message: &'a str,
@@ -40,32 +40,37 @@ pub fn render(
     options: RenderOptions,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let diagnostics: Vec<JsonDiagnostic> = reports
-        .iter()
-        .flat_map(|report| {
-            report
-                .diagnostics
-                .iter()
-                .map(move |diagnostic| JsonDiagnostic {
-                    code: diagnostic.rule.map(|rule| rule.code()),
-                    name: diagnostic.rule.map(|rule| rule.name()),
-                    message: &diagnostic.message,
-                    filename: report.path.display().to_string(),
-                    location: diagnostic.location,
-                    end_location: diagnostic.end_location,
-                    fix: None,
-                    noqa_row: diagnostic.noqa_row,
-                    url: None,
-                    severity: diagnostic.severity,
-                    cost: diagnostic.cost.as_ref().map(|cost| JsonCost {
-                        cost,
-                        derivation: options
-                            .show_derivation
-                            .then_some(cost.derivation.as_slice()),
-                    }),
-                })
-        })
-        .collect();
+    let diagnostics: Vec<JsonDiagnostic> = diagnostics(reports, options).collect();
     serde_json::to_writer_pretty(&mut *out, &diagnostics)?;
     writeln!(out)
+}
+
+/// The elements of the JSON array, in order; `json-lines` writes the same objects.
+pub(super) fn diagnostics(
+    reports: &[FileReport],
+    options: RenderOptions,
+) -> impl Iterator<Item = JsonDiagnostic<'_>> {
+    reports.iter().flat_map(move |report| {
+        report
+            .diagnostics
+            .iter()
+            .map(move |diagnostic| JsonDiagnostic {
+                code: diagnostic.rule.map(|rule| rule.code()),
+                name: diagnostic.rule.map(|rule| rule.name()),
+                message: &diagnostic.message,
+                filename: report.path.display().to_string(),
+                location: diagnostic.location,
+                end_location: diagnostic.end_location,
+                fix: None,
+                noqa_row: diagnostic.noqa_row,
+                url: None,
+                severity: diagnostic.severity,
+                cost: diagnostic.cost.as_ref().map(|cost| JsonCost {
+                    cost,
+                    derivation: options
+                        .show_derivation
+                        .then_some(cost.derivation.as_slice()),
+                }),
+            })
+    })
 }

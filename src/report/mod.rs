@@ -2,11 +2,18 @@
 //! write; nothing here changes what was found.
 
 mod concise;
+mod github;
+mod gitlab;
 mod json;
+mod json_lines;
+mod junit;
+mod pylint;
+mod sarif;
 mod text;
 
 use std::borrow::Cow;
 use std::io::{self, Write};
+use std::path::{Component, Path};
 
 use crate::diagnostic::{Diagnostic, FileReport};
 use crate::model::{Cost, IterationsSource, grouped, human_bytes, human_duration, signed};
@@ -20,6 +27,29 @@ pub enum OutputFormat {
     Concise,
     /// An array of objects shaped like ruff's JSON output, plus each finding's cost.
     Json,
+    /// One JSON object per line, each the same as an element of `json`'s array.
+    JsonLines,
+    /// GitHub Actions workflow commands (`::warning file=...::message`), annotations on a PR.
+    Github,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// A GitLab Code Quality report (a JSON array of issues).
+    Gitlab,
+    /// JUnit XML: a test suite per file, a failing test case per finding.
+    Junit,
+    /// `path:row: [CODE] message`, as pylint's parseable output.
+    Pylint,
+}
+
+impl OutputFormat {
+    /// Whether the renderer reads the checked source: the text format draws snippets, and the
+    /// fingerprints of `sarif` and `gitlab` hash the flagged lines.
+    pub fn needs_sources(self) -> bool {
+        matches!(
+            self,
+            OutputFormat::Text | OutputFormat::Sarif | OutputFormat::Gitlab
+        )
+    }
 }
 
 /// How the renderers should look, and what they include.
@@ -41,7 +71,106 @@ pub fn render(
         OutputFormat::Text => text::render(reports, options, out),
         OutputFormat::Concise => concise::render(reports, out),
         OutputFormat::Json => json::render(reports, options, out),
+        OutputFormat::JsonLines => json_lines::render(reports, options, out),
+        OutputFormat::Github => github::render(reports, out),
+        OutputFormat::Sarif => sarif::render(reports, out),
+        OutputFormat::Gitlab => gitlab::render(reports, out),
+        OutputFormat::Junit => junit::render(reports, out),
+        OutputFormat::Pylint => pylint::render(reports, out),
     }
+}
+
+/// `path` as CI tools want it: relative to the working directory when it is under it, without
+/// `./`, with forward slashes.
+fn relative_path(path: &Path) -> String {
+    let stripped = if path.is_absolute() {
+        std::env::current_dir()
+            .ok()
+            .and_then(|cwd| path.strip_prefix(cwd).ok())
+            .unwrap_or(path)
+    } else {
+        path
+    };
+    let parts: Vec<String> = stripped
+        .components()
+        .filter(|component| !matches!(component, Component::CurDir))
+        .map(|component| match component {
+            Component::RootDir => String::new(),
+            other => other.as_os_str().to_string_lossy().into_owned(),
+        })
+        .collect();
+    let joined = parts.join("/");
+    if joined.is_empty() {
+        ".".to_string()
+    } else if stripped.has_root() && !joined.starts_with('/') {
+        format!("/{joined}")
+    } else {
+        joined
+    }
+}
+
+/// What kind of problem stopped a file from being checked: `SyntaxError`, `OSError`, ...,
+/// the word before the message's first colon.
+fn problem_kind(message: &str) -> &str {
+    message
+        .split_once(':')
+        .map(|(kind, _)| kind)
+        .filter(|kind| !kind.is_empty() && kind.chars().all(|c| c.is_ascii_alphanumeric()))
+        .unwrap_or("Error")
+}
+
+/// A fingerprint for each of a report's diagnostics, in order, that stays the same when
+/// unrelated lines move: a hash of the rule code, the path, the flagged lines' text with
+/// whitespace collapsed, and the occurrence index among this file's diagnostics with the same
+/// code and text. Line numbers are left out on purpose. Without the source (it could not be
+/// read), the message stands in for the text.
+fn fingerprints(report: &FileReport) -> Vec<String> {
+    let lines: Vec<&str> = report
+        .source
+        .as_ref()
+        .map(|source| source.text().lines().collect())
+        .unwrap_or_default();
+    let path = relative_path(&report.path);
+    let mut seen: rustc_hash::FxHashMap<(Option<&str>, String), usize> = Default::default();
+    report
+        .diagnostics
+        .iter()
+        .map(|diagnostic| {
+            let code = diagnostic.rule.map(|rule| rule.code());
+            let first = diagnostic.location.row.saturating_sub(1);
+            let last = diagnostic.end_location.row.max(diagnostic.location.row);
+            let text = match lines.get(first..last.min(lines.len())) {
+                Some(flagged) if !flagged.is_empty() => flagged
+                    .iter()
+                    .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                _ => diagnostic.message.clone(),
+            };
+            let occurrence = seen.entry((code, text.clone())).or_insert(0);
+            let key = format!(
+                "{}\0{path}\0{text}\0{occurrence}",
+                code.unwrap_or(problem_kind(&diagnostic.message))
+            );
+            *occurrence += 1;
+            format!(
+                "{:016x}{:016x}",
+                fnv1a(key.as_bytes(), 0),
+                fnv1a(key.as_bytes(), 1)
+            )
+        })
+        .collect()
+}
+
+/// 64-bit FNV-1a, seeded so two runs give 128 bits. Stable across Rust versions and platforms,
+/// unlike the standard library's hasher.
+fn fnv1a(bytes: &[u8], seed: u8) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for &byte in std::iter::once(&seed).chain(bytes) {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash
 }
 
 /// A cost's figures in one line: `+5.0 MB in +970 allocations, peak +1.2 KB, O(n^2),
