@@ -48,6 +48,7 @@ struct CheckArgs {
     /// Rule codes or prefixes to disable; the more specific of `--select`/`--ignore` wins.
     #[arg(long, value_delimiter = ',')]
     ignore: Vec<String>,
+    /// How to print the findings (or set `HEAPLINT_OUTPUT_FORMAT`).
     #[arg(long, value_enum, default_value_t = OutputFormat::Text, env = "HEAPLINT_OUTPUT_FORMAT")]
     output_format: OutputFormat,
     /// Write the report to this file (created or truncated) instead of standard output.

@@ -385,6 +385,52 @@ fn output_file_replaces_stdout() {
 }
 
 #[test]
+fn paths_are_relative_to_the_working_directory() {
+    let dir = fixtures();
+    let absolute = dir.path().canonicalize().expect("canonical").join("bad.py");
+    let output = heaplint(dir.path())
+        .args(["check", "--output-format", "github"])
+        .arg(&absolute)
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8(output.stdout).expect("utf-8");
+    assert!(
+        stdout.starts_with("::error file=bad.py,line=1,"),
+        "{stdout}"
+    );
+    let nested = dir.path().join("pkg/sub");
+    fs::create_dir_all(&nested).expect("mkdir");
+    fs::write(nested.join("m.py"), "def f(x):\n    return x == None\n").expect("write");
+    let output = heaplint(dir.path())
+        .args(["check", "--output-format", "sarif", "./pkg"])
+        .output()
+        .expect("runs");
+    let sarif: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let location = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"];
+    assert_eq!(location["artifactLocation"]["uri"], "pkg/sub/m.py");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_failed_write_is_an_error() {
+    let dir = fixtures();
+    let output = heaplint(dir.path())
+        .args([
+            "check",
+            "--output-format",
+            "sarif",
+            "--output-file",
+            "/dev/full",
+            ".",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("could not write the report"), "{stderr}");
+}
+
+#[test]
 fn output_format_from_the_environment() {
     let dir = fixtures();
     let output = heaplint(dir.path())
