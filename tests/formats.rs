@@ -458,9 +458,10 @@ fn output_format_from_the_environment() {
 
 /// Validation against the JUnit XSD with libxml2, the library behind `xmllint --schema`,
 /// loaded at run time so that building the tests needs no C headers. Debian and most other
-/// systems ship it (`libxml2`); without it the test fails and says so.
+/// systems ship it (`libxml2`, which `.ci/run` installs when it is missing); without it the
+/// test fails and says so.
 mod xsd {
-    use std::ffi::{c_char, c_int, c_void};
+    use std::ffi::{CStr, c_char, c_int, c_void};
     use std::path::Path;
 
     use libloading::{Library, Symbol};
@@ -485,7 +486,43 @@ mod xsd {
     ) -> *mut c_void;
     type ValidateDoc = unsafe extern "C" fn(*mut c_void, *mut c_void) -> c_int;
     type Free = unsafe extern "C" fn(*mut c_void);
+    /// `xmlStructuredErrorFunc`: `void (*)(void *userData, const xmlError *error)`.
+    type ErrorHandler = unsafe extern "C" fn(*mut c_void, *const XmlError);
+    type SetStructuredErrors = unsafe extern "C" fn(*mut c_void, ErrorHandler, *mut c_void);
+    type SetGlobalStructuredErrors = unsafe extern "C" fn(*mut c_void, ErrorHandler);
 
+    /// The start of libxml2's `xmlError` (xmlerror.h), as far as the fields read here.
+    #[repr(C)]
+    struct XmlError {
+        domain: c_int,
+        code: c_int,
+        message: *const c_char,
+        level: c_int,
+        file: *const c_char,
+        line: c_int,
+    }
+
+    /// Collects libxml2's messages into the `Vec<String>` behind `user_data`.
+    unsafe extern "C" fn collect(user_data: *mut c_void, error: *const XmlError) {
+        // SAFETY: `user_data` is the `Vec` that `validate` registered and outlives the calls;
+        // libxml2 passes a valid error whose message is a C string or null.
+        unsafe {
+            let messages = &mut *user_data.cast::<Vec<String>>();
+            let Some(error) = error.as_ref() else { return };
+            let text = if error.message.is_null() {
+                format!("error {}", error.code)
+            } else {
+                CStr::from_ptr(error.message)
+                    .to_string_lossy()
+                    .trim_end()
+                    .to_string()
+            };
+            messages.push(format!("line {}: {text}", error.line));
+        }
+    }
+
+    /// Panics, with libxml2's messages, unless `xml` is well-formed and valid against
+    /// `tests/schemas/junit-10.xsd`.
     pub fn validate(xml: &str) {
         let library = LIBRARIES
             .iter()
@@ -500,9 +537,13 @@ mod xsd {
             });
         let xsd_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemas/junit-10.xsd");
         let xsd = std::fs::read(xsd_path).expect("the XSD");
-        // SAFETY: the signatures are libxml2's (xmlschemas.h, parser.h, tree.h); every pointer
-        // passed in outlives the call, and each object is freed once, after its last use.
-        unsafe {
+        let mut messages: Vec<String> = Vec::new();
+        let sink: *mut c_void = (&raw mut messages).cast();
+        // SAFETY: the signatures are libxml2's (xmlschemas.h, parser.h, tree.h, xmlerror.h);
+        // every pointer passed in outlives the call, `messages` outlives every callback (the
+        // global handler is reset before it goes), and each object is freed once, after its
+        // last use.
+        let (status, well_formed) = unsafe {
             let symbol = |name: &[u8]| -> *const c_void {
                 let found: Symbol<*const c_void> = library.get(name).expect("libxml2 symbol");
                 *found
@@ -517,16 +558,23 @@ mod xsd {
             let free_valid: Free = std::mem::transmute(symbol(b"xmlSchemaFreeValidCtxt\0"));
             let free_schema: Free = std::mem::transmute(symbol(b"xmlSchemaFree\0"));
             let free_parser: Free = std::mem::transmute(symbol(b"xmlSchemaFreeParserCtxt\0"));
+            let set_global_errors: SetGlobalStructuredErrors =
+                std::mem::transmute(symbol(b"xmlSetStructuredErrorFunc\0"));
+            let set_valid_errors: SetStructuredErrors =
+                std::mem::transmute(symbol(b"xmlSchemaSetValidStructuredErrors\0"));
 
+            // The handler is per thread in libxml2, and each test runs on its own thread.
+            set_global_errors(sink, collect);
             let parser = new_parser(
                 xsd.as_ptr().cast(),
                 c_int::try_from(xsd.len()).expect("size"),
             );
             assert!(!parser.is_null());
             let schema = parse(parser);
-            assert!(!schema.is_null(), "the XSD does not parse");
+            assert!(!schema.is_null(), "the XSD does not parse: {messages:?}");
             let context = new_valid(schema);
             assert!(!context.is_null());
+            set_valid_errors(context, collect, sink);
             let document = read(
                 xml.as_ptr().cast(),
                 c_int::try_from(xml.len()).expect("size"),
@@ -534,20 +582,30 @@ mod xsd {
                 std::ptr::null(),
                 XML_PARSE_NONET,
             );
-            assert!(
-                !document.is_null(),
-                "not well-formed XML (libxml2's errors are on stderr):\n{xml}"
-            );
-            let status = validate(context, document);
-            free_doc(document);
+            let result = if document.is_null() {
+                (-1, false)
+            } else {
+                let status = validate(context, document);
+                free_doc(document);
+                (status, true)
+            };
             free_valid(context);
             free_schema(schema);
             free_parser(parser);
-            assert_eq!(
-                status, 0,
-                "not valid against junit-10.xsd (libxml2's errors are on stderr):\n{xml}"
-            );
-        }
+            set_global_errors(std::ptr::null_mut(), collect);
+            result
+        };
+        assert!(
+            well_formed,
+            "not well-formed XML:\n{}\n{xml}",
+            messages.join("\n")
+        );
+        assert_eq!(
+            status,
+            0,
+            "not valid against junit-10.xsd:\n{}\n{xml}",
+            messages.join("\n")
+        );
     }
 
     #[test]
@@ -555,10 +613,11 @@ mod xsd {
         let missing_counts =
             r#"<testsuites><testsuite name="x"><testcase name="t"/></testsuite></testsuites>"#;
         let result = std::panic::catch_unwind(|| validate(missing_counts));
-        assert!(
-            result.is_err(),
-            "a testsuite without tests/failures/errors must be rejected"
-        );
+        let message = *result
+            .expect_err("a testsuite without tests/failures/errors must be rejected")
+            .downcast::<String>()
+            .expect("a message");
+        assert!(message.contains("'tests' is required"), "{message}");
         let raw_control = "<testsuites name=\"\u{1}\"/>";
         assert!(std::panic::catch_unwind(|| validate(raw_control)).is_err());
         validate(
