@@ -19,6 +19,7 @@ pub mod discover;
 pub mod model;
 pub mod noqa;
 pub mod report;
+pub mod resolve;
 pub mod rules;
 pub mod semantic;
 pub mod source;
@@ -33,6 +34,7 @@ use ruff_text_size::{Ranged, TextRange};
 use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, FileReport};
 use crate::noqa::NoqaDirectives;
+use crate::resolve::{ConfigError, Resolver};
 use crate::rules::Finding;
 use crate::semantic::SemanticModel;
 use crate::source::SourceFile;
@@ -42,27 +44,26 @@ use crate::source::SourceFile;
 /// a file actually needs are touched, so the reservation costs address space, not memory.
 const CHECK_THREAD_STACK: usize = 256 << 20;
 
-/// Checks every file `paths` lead to, in parallel; reports come back sorted by path.
-pub fn check_paths(paths: &[PathBuf], settings: &Settings) -> Vec<FileReport> {
-    let discovered = discover::discover(paths);
-    let check_all = || -> Vec<FileReport> {
-        discovered
-            .files
-            .par_iter()
-            .map(|path| check_path(path, settings))
-            .collect()
+/// Checks every file `paths` lead to, in parallel, each with the settings of the configuration
+/// governing it; reports come back sorted by path. A configuration file that cannot be used
+/// stops the run before anything is checked.
+pub fn check_paths(
+    paths: &[PathBuf],
+    resolver: &Resolver,
+    force_exclude: bool,
+) -> Result<Vec<FileReport>, ConfigError> {
+    let discovered = discover::discover(paths, resolver, force_exclude)?;
+    let check_one = |(path, resolved): &(PathBuf, std::sync::Arc<resolve::Resolved>)| {
+        check_path(path, &resolved.settings_for(&resolver.absolute(path)))
     };
+    let check_all = || -> Vec<FileReport> { discovered.files.par_iter().map(check_one).collect() };
     let pool = rayon::ThreadPoolBuilder::new()
         .stack_size(CHECK_THREAD_STACK)
         .build();
     let mut reports = match pool {
         Ok(pool) => pool.install(check_all),
         // Without threads, check on this one: slower, same result.
-        Err(_) => discovered
-            .files
-            .iter()
-            .map(|path| check_path(path, settings))
-            .collect(),
+        Err(_) => discovered.files.iter().map(check_one).collect(),
     };
     reports.extend(discovered.errors.iter().map(|(path, error)| {
         FileReport::failed(
@@ -72,7 +73,33 @@ pub fn check_paths(paths: &[PathBuf], settings: &Settings) -> Vec<FileReport> {
         )
     }));
     reports.sort_by(|a, b| a.path.cmp(&b.path));
-    reports
+    Ok(reports)
+}
+
+/// Checks source read from standard input as the file `name` (`-` without
+/// `--stdin-filename`): its configuration, `per-file-ignores` and target version are those of
+/// that path. `None` when `force_exclude` and the configuration excludes `name`.
+pub fn check_stdin(
+    bytes: &[u8],
+    name: &Path,
+    resolver: &Resolver,
+    force_exclude: bool,
+) -> Result<Option<FileReport>, ConfigError> {
+    if force_exclude && discover::is_force_excluded(name, resolver)? {
+        return Ok(None);
+    }
+    let settings = resolver
+        .for_path(name)?
+        .settings_for(&resolver.absolute(name));
+    let report = match source::decode(bytes) {
+        Ok(text) => check_source(SourceFile::new(name.to_path_buf(), text), &settings),
+        Err(reason) => FileReport::failed(
+            name.to_path_buf(),
+            None,
+            Diagnostic::file_problem(format!("SyntaxError: {reason}")),
+        ),
+    };
+    Ok(Some(report))
 }
 
 /// Reads and checks one file. A bug in heaplint on this file is reported against the file and
