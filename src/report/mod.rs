@@ -3,6 +3,7 @@
 
 mod concise;
 mod json;
+pub mod statistics;
 mod text;
 
 use std::borrow::Cow;
