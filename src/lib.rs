@@ -167,7 +167,14 @@ fn diagnose(source: &SourceFile, settings: &Settings) -> Outcome {
     Outcome::Checked(
         findings
             .into_iter()
-            .map(|finding| price(source, finding, settings))
+            .map(|finding| {
+                let start = finding.range().start();
+                let mut diagnostic = price(source, finding, settings);
+                if let Some(row) = noqa.row_for(start) {
+                    diagnostic.noqa_row = row;
+                }
+                diagnostic
+            })
             .filter(|diagnostic| {
                 diagnostic
                     .rule

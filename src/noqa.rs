@@ -1,9 +1,16 @@
 //! `# noqa` comments: `# noqa` silences every finding on its line, `# noqa: MEM101, MEM201`
 //! only those codes, as in ruff and flake8. Codes of other tools in the list are ignored, so
 //! `# noqa: E501` leaves heaplint's findings alone.
+//!
+//! A finding's `noqa` comment goes on the row it starts on, except inside a multi-line string
+//! (or on a line where one starts), where it goes on the row the string ends, as in ruff.
+//!
+//! `# heaplint: noqa` on a line of its own silences the whole file, and
+//! `# heaplint: noqa: MEM2, MEM101` the rules those codes or prefixes match, like ruff's
+//! `# ruff: noqa`.
 
 use ruff_python_ast::token::{TokenKind, Tokens};
-use ruff_text_size::Ranged;
+use ruff_text_size::{Ranged, TextRange, TextSize};
 use rustc_hash::FxHashMap;
 
 use crate::rules::Rule;
@@ -13,6 +20,11 @@ use crate::source::SourceFile;
 #[derive(Debug, Default)]
 pub struct NoqaDirectives {
     by_row: FxHashMap<usize, Directive>,
+    /// File-level directives, merged: `All`, or the codes and prefixes listed.
+    file: Option<Directive>,
+    /// From the start of the line a multi-line string starts on to its end, with the row it
+    /// ends on; sorted and non-overlapping (nested f-strings are inside their outer string).
+    multi_line_strings: Vec<(TextRange, usize)>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -24,26 +36,127 @@ enum Directive {
 impl NoqaDirectives {
     /// Reads the directives from the file's comment tokens.
     pub fn from_tokens(tokens: &Tokens, source: &SourceFile) -> NoqaDirectives {
-        let by_row = tokens
-            .iter()
-            .filter(|token| token.kind() == TokenKind::Comment)
-            .filter_map(|token| {
-                let text = source.text().get(token.range().to_std_range())?;
-                let directive = parse(text)?;
-                Some((source.location(token.range().start()).row, directive))
-            })
-            .collect();
-        NoqaDirectives { by_row }
+        let text = source.text();
+        let mut directives = NoqaDirectives::default();
+        let mut open_fstrings: Vec<TextSize> = Vec::new();
+        for token in tokens.iter() {
+            let range = token.range();
+            let string = match token.kind() {
+                TokenKind::Comment => {
+                    let Some(comment) = text.get(range.to_std_range()) else {
+                        continue;
+                    };
+                    let line_start = line_start(text, range.start());
+                    let alone = text[line_start..range.start().to_usize()].trim().is_empty();
+                    match (alone, parse_file_level(comment)) {
+                        (true, Some(directive)) => directives.add_file_level(directive),
+                        _ => {
+                            if let Some(directive) = parse(comment) {
+                                let row = source.location(range.start()).row;
+                                directives.by_row.insert(row, directive);
+                            }
+                        }
+                    }
+                    None
+                }
+                TokenKind::String => Some(range),
+                TokenKind::FStringStart | TokenKind::TStringStart => {
+                    open_fstrings.push(range.start());
+                    None
+                }
+                TokenKind::FStringEnd | TokenKind::TStringEnd => open_fstrings
+                    .pop()
+                    .filter(|_| open_fstrings.is_empty())
+                    .map(|start| TextRange::new(start, range.end())),
+                _ => None,
+            };
+            if let Some(string) = string {
+                let end_row = source.location(string.end()).row;
+                if end_row != source.location(string.start()).row {
+                    let start = TextSize::try_from(line_start(text, string.start()))
+                        .unwrap_or(string.start());
+                    let range = TextRange::new(start, string.end());
+                    // Two strings on one line: the first one's range already covers the line.
+                    match directives.multi_line_strings.last_mut() {
+                        Some((last, row)) if last.end() > start => {
+                            *last = TextRange::new(last.start(), string.end());
+                            *row = end_row;
+                        }
+                        _ => directives.multi_line_strings.push((range, end_row)),
+                    }
+                }
+            }
+        }
+        directives
     }
 
-    /// True if a `noqa` comment on `row` silences `rule`.
+    fn add_file_level(&mut self, directive: Directive) {
+        self.file = match (self.file.take(), directive) {
+            (Some(Directive::All), _) | (_, Directive::All) => Some(Directive::All),
+            (Some(Directive::Codes(mut old)), Directive::Codes(new)) => {
+                old.extend(new);
+                Some(Directive::Codes(old))
+            }
+            (None, codes) => Some(codes),
+        };
+    }
+
+    /// The row a `noqa` comment must be on for a finding starting at `offset`, when that is not
+    /// the row it starts on: the last row of a multi-line string it is in or on a line with.
+    pub fn row_for(&self, offset: TextSize) -> Option<usize> {
+        let at = self
+            .multi_line_strings
+            .partition_point(|(range, _)| range.end() < offset);
+        self.multi_line_strings
+            .get(at)
+            .filter(|(range, _)| range.start() <= offset)
+            .map(|(_, row)| *row)
+    }
+
+    /// True if a `noqa` comment on `row`, or a file-level one, silences `rule`.
     pub fn suppresses(&self, row: usize, rule: Rule) -> bool {
+        match &self.file {
+            Some(Directive::All) => return true,
+            Some(Directive::Codes(codes))
+                if codes
+                    .iter()
+                    .any(|code| rule.code().starts_with(code.as_str())) =>
+            {
+                return true;
+            }
+            _ => {}
+        }
         match self.by_row.get(&row) {
             Some(Directive::All) => true,
             Some(Directive::Codes(codes)) => codes.iter().any(|code| code == rule.code()),
             None => false,
         }
     }
+}
+
+/// The byte offset where the line holding `offset` starts.
+fn line_start(text: &str, offset: TextSize) -> usize {
+    text[..offset.to_usize()].rfind('\n').map_or(0, |at| at + 1)
+}
+
+/// Parses a file-level directive: `# heaplint: noqa`, `#heaplint:noqa: MEM2, MEM101`.
+fn parse_file_level(comment: &str) -> Option<Directive> {
+    let lower = comment.to_ascii_lowercase();
+    let rest = lower.strip_prefix('#')?.trim_start();
+    let rest = rest.strip_prefix("heaplint")?.trim_start();
+    let rest = rest.strip_prefix(':')?.trim_start();
+    let rest = rest.strip_prefix("noqa")?;
+    let Some(codes) = rest.trim_start().strip_prefix(':') else {
+        return rest.trim().is_empty().then_some(Directive::All);
+    };
+    let codes: Vec<String> = codes
+        .split([',', ' ', '\t'])
+        .filter(|code| !code.is_empty())
+        .take_while(|code| is_code(code))
+        .map(str::to_ascii_uppercase)
+        .collect();
+    // `# heaplint: noqa:` with no code silences nothing rather than everything.
+    Some(Directive::Codes(codes))
 }
 
 /// Parses one comment: `# noqa`, `# NOQA: A1, B2`, or a `noqa` after other text in the comment.
@@ -102,5 +215,20 @@ mod tests {
         assert_eq!(parse("# type: ignore # noqa: E501"), codes(&["E501"]));
         assert_eq!(parse("# this is not noqa"), None);
         assert_eq!(parse("# comment"), None);
+        assert_eq!(parse("#noqa:MEM101,MEM201"), codes(&["MEM101", "MEM201"]));
+        assert_eq!(parse("# NoQA: mem101"), codes(&["MEM101"]));
+        assert_eq!(parse("# heaplint: noqa"), None);
+    }
+
+    #[test]
+    fn parses_file_level_directives() {
+        assert_eq!(parse_file_level("# heaplint: noqa"), Some(Directive::All));
+        assert_eq!(parse_file_level("#HEAPLINT:NOQA"), Some(Directive::All));
+        assert_eq!(
+            parse_file_level("# heaplint: noqa: MEM2, mem101"),
+            codes(&["MEM2", "MEM101"])
+        );
+        assert_eq!(parse_file_level("# noqa"), None);
+        assert_eq!(parse_file_level("# heaplint: noqa please"), None);
     }
 }
