@@ -54,26 +54,43 @@ const TWO: &str = "def f(x, rows):\n    if x == None:\n        s = ''\n        f
 fn nearest_configuration_wins_and_cli_overrides_it() {
     let dir = TempDir::new().expect("tempdir");
     let root = dir.path();
-    write(root, "pyproject.toml", "[tool.heaplint]\nselect = [\"MEM1\"]\n");
+    write(
+        root,
+        "pyproject.toml",
+        "[tool.heaplint]\nselect = [\"MEM1\"]\n",
+    );
     write(root, "a.py", TWO);
     write(root, "sub/heaplint.toml", "select = [\"MEM2\"]\n");
     write(root, "sub/b.py", TWO);
     // A pyproject.toml without [tool.heaplint] does not count.
-    write(root, "sub/deeper/pyproject.toml", "[project]\nname = \"x\"\n");
+    write(
+        root,
+        "sub/deeper/pyproject.toml",
+        "[project]\nname = \"x\"\n",
+    );
     write(root, "sub/deeper/c.py", TWO);
     let (lines, code) = findings(root, &[]);
-    assert_eq!(lines, ["a.py:MEM101", "sub/b.py:MEM201", "sub/deeper/c.py:MEM201"]);
+    assert_eq!(
+        lines,
+        ["a.py:MEM101", "sub/b.py:MEM201", "sub/deeper/c.py:MEM201"]
+    );
     assert_eq!(code, 1);
     // --select replaces every file's select; --ignore adds; --extend-select adds.
     let (lines, _) = findings(root, &["--select", "MEM201"]);
-    assert_eq!(lines, ["a.py:MEM201", "sub/b.py:MEM201", "sub/deeper/c.py:MEM201"]);
+    assert_eq!(
+        lines,
+        ["a.py:MEM201", "sub/b.py:MEM201", "sub/deeper/c.py:MEM201"]
+    );
     let (lines, _) = findings(root, &["--ignore", "MEM201", "sub"]);
     assert!(lines.is_empty(), "{lines:?}");
     let (lines, _) = findings(root, &["--extend-select", "MEM201", "a.py"]);
     assert_eq!(lines, ["a.py:MEM101", "a.py:MEM201"]);
     // --config applies one file to everything; --isolated ignores them all.
     let (lines, _) = findings(root, &["--config", "sub/heaplint.toml"]);
-    assert_eq!(lines, ["a.py:MEM201", "sub/b.py:MEM201", "sub/deeper/c.py:MEM201"]);
+    assert_eq!(
+        lines,
+        ["a.py:MEM201", "sub/b.py:MEM201", "sub/deeper/c.py:MEM201"]
+    );
     let (lines, _) = findings(root, &["--isolated", "a.py"]);
     assert_eq!(lines, ["a.py:MEM101", "a.py:MEM201"]);
     // A .heaplint.toml comes before a pyproject.toml in the same directory.
@@ -97,7 +114,12 @@ fn per_file_ignores_match_like_ruff() {
     let (lines, _) = findings(root, &[]);
     assert_eq!(
         lines,
-        ["a.py:MEM101", "a.py:MEM201", "deep/down/conftest.py:MEM201", "tests/t.py:MEM101"]
+        [
+            "a.py:MEM101",
+            "a.py:MEM201",
+            "deep/down/conftest.py:MEM201",
+            "tests/t.py:MEM101"
+        ]
     );
     // Globs are relative to the configuration file, not to the current directory.
     let (lines, _) = findings(&root.join("tests"), &["t.py"]);
@@ -121,7 +143,10 @@ fn exclusions_and_force_exclude() {
     assert_eq!(files(&[]), ["a.py:MEM101"]);
     // `exclude` replaces the defaults.
     write(root, "heaplint.toml", "exclude = [\"generated\"]\n");
-    assert_eq!(files(&[]), [".hidden/h.py:MEM101", "a.py:MEM101", "build/b.py:MEM101"]);
+    assert_eq!(
+        files(&[]),
+        [".hidden/h.py:MEM101", "a.py:MEM101", "build/b.py:MEM101"]
+    );
     // Files named on the command line are checked unless --force-exclude.
     assert_eq!(files(&["generated/g.py"]), ["generated/g.py:MEM101"]);
     assert!(files(&["--force-exclude", "generated/g.py"]).is_empty());
@@ -138,7 +163,11 @@ fn exclusions_and_force_exclude() {
 fn exclusions_follow_the_configuration_of_each_directory() {
     let dir = TempDir::new().expect("tempdir");
     let root = dir.path();
-    write(root, "one/heaplint.toml", "extend-exclude = [\"skip.py\"]\n");
+    write(
+        root,
+        "one/heaplint.toml",
+        "extend-exclude = [\"skip.py\"]\n",
+    );
     write(root, "one/skip.py", TWO);
     write(root, "two/skip.py", TWO);
     let (lines, _) = findings(root, &["--select", "MEM101"]);
@@ -197,11 +226,7 @@ fn hot_loop_thresholds_change_mem401() {
     assert!(findings(root, &[]).0.is_empty());
     write(root, "heaplint.toml", "[hot-loop]\nmin-depth = 1\n");
     assert_eq!(findings(root, &[]).0, ["h.py:MEM401"]);
-    write(
-        root,
-        "heaplint.toml",
-        "[hot-loop]\nmin-trip-count = 10\n",
-    );
+    write(root, "heaplint.toml", "[hot-loop]\nmin-trip-count = 10\n");
     write(
         root,
         "h.py",
@@ -219,18 +244,40 @@ fn configuration_errors_name_the_file_and_exit_2() {
     let root = dir.path();
     write(root, "a.py", TWO);
     let stderr = |args: &[&str]| {
-        let output = heaplint(root).arg("check").args(args).output().expect("runs");
+        let output = heaplint(root)
+            .arg("check")
+            .args(args)
+            .output()
+            .expect("runs");
         assert_eq!(output.status.code(), Some(2));
         String::from_utf8(output.stderr).expect("utf-8")
     };
-    write(root, "pyproject.toml", "[tool.heaplint]\nselct = [\"MEM1\"]\n");
+    write(
+        root,
+        "pyproject.toml",
+        "[tool.heaplint]\nselct = [\"MEM1\"]\n",
+    );
     let message = stderr(&[]);
-    assert!(message.contains("selct") && message.contains("pyproject.toml"), "{message}");
-    write(root, "pyproject.toml", "[tool.heaplint.hot-loop]\nmin-dept = 1\n");
+    assert!(
+        message.contains("selct") && message.contains("pyproject.toml"),
+        "{message}"
+    );
+    write(
+        root,
+        "pyproject.toml",
+        "[tool.heaplint.hot-loop]\nmin-dept = 1\n",
+    );
     assert!(stderr(&[]).contains("min-dept"));
-    write(root, "pyproject.toml", "[tool.heaplint]\nignore = [\"E501\"]\n");
+    write(
+        root,
+        "pyproject.toml",
+        "[tool.heaplint]\nignore = [\"E501\"]\n",
+    );
     let message = stderr(&[]);
-    assert!(message.contains("E501") && message.contains("pyproject.toml"), "{message}");
+    assert!(
+        message.contains("E501") && message.contains("pyproject.toml"),
+        "{message}"
+    );
     write(
         root,
         "pyproject.toml",
@@ -241,7 +288,10 @@ fn configuration_errors_name_the_file_and_exit_2() {
     write(root, "sub/heaplint.toml", "extend-select = [\"XYZ1\"]\n");
     write(root, "sub/b.py", TWO);
     let message = stderr(&[]);
-    assert!(message.contains("XYZ1") && message.contains("heaplint.toml"), "{message}");
+    assert!(
+        message.contains("XYZ1") && message.contains("heaplint.toml"),
+        "{message}"
+    );
     // An explicitly named file that does not exist is an error too.
     assert!(stderr(&["--isolated", "--config", "x.toml"]).contains("cannot be used"));
     assert!(stderr(&["--config", "missing.toml", "a.py"]).contains("missing.toml"));
@@ -253,7 +303,11 @@ fn file_level_noqa() {
     let root = dir.path();
     write(root, "all.py", &format!("# heaplint: noqa\n{TWO}"));
     write(root, "prefix.py", &format!("#HEAPLINT:NOQA: MEM2\n{TWO}"));
-    write(root, "inline.py", &format!("{TWO}x = 1  # heaplint: noqa\n"));
+    write(
+        root,
+        "inline.py",
+        &format!("{TWO}x = 1  # heaplint: noqa\n"),
+    );
     write(
         root,
         "line.py",
@@ -300,8 +354,14 @@ fn statistics_text_and_json() {
     let stdout = String::from_utf8(output.stdout).expect("utf-8");
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), 3, "{stdout}");
-    assert!(lines[0].starts_with("2\tMEM101\tnone-comparison"), "{stdout}");
-    assert!(lines[1].starts_with("2\tMEM201\tstring-concat-in-loop"), "{stdout}");
+    assert!(
+        lines[0].starts_with("2\tMEM101\tnone-comparison"),
+        "{stdout}"
+    );
+    assert!(
+        lines[1].starts_with("2\tMEM201\tstring-concat-in-loop"),
+        "{stdout}"
+    );
     assert!(lines[1].contains("allocations"), "{stdout}");
     assert!(lines[2].contains("could not be checked"), "{stdout}");
     let statistics = json(root, &["--statistics", "a.py", "b.py"]);
@@ -311,7 +371,9 @@ fn statistics_text_and_json() {
     assert_eq!(rows[1]["name"], "string-concat-in-loop");
     assert_eq!(rows[1]["count"], 2);
     let single = json(root, &["--select", "MEM201", "a.py"]);
-    let bytes = single[0]["cost"]["allocated_bytes"].as_i64().expect("bytes");
+    let bytes = single[0]["cost"]["allocated_bytes"]
+        .as_i64()
+        .expect("bytes");
     assert_eq!(rows[1]["allocated_bytes"].as_i64(), Some(2 * bytes));
 }
 
@@ -337,7 +399,10 @@ fn stdin_filename_picks_the_configuration() {
     assert!(named.contains("src/mod.py:2:8: MEM101"), "{named}");
     assert!(named.contains("src/mod.py:5:13: MEM201"), "{named}");
     let ignored = run(&["--stdin-filename", "tests/t.py", "-"]);
-    assert!(!ignored.contains("MEM101") && ignored.contains("MEM201"), "{ignored}");
+    assert!(
+        !ignored.contains("MEM101") && ignored.contains("MEM201"),
+        "{ignored}"
+    );
     // Without a name, `-` is the name.
     assert!(run(&["-"]).contains("-:2:8: MEM101"));
     // Excluded names produce nothing under --force-exclude.
