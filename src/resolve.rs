@@ -251,7 +251,7 @@ struct Pyproject {
 
 #[derive(Deserialize)]
 struct Tools {
-    heaplint: Option<toml::Value>,
+    heaplint: Option<Options>,
 }
 
 #[derive(Deserialize)]
@@ -286,16 +286,18 @@ fn load(path: &Path, explicit: bool) -> Result<Option<Loaded>, ConfigError> {
     let is_pyproject = path
         .file_name()
         .is_some_and(|name| name == "pyproject.toml");
-    let invalid = |e: toml::de::Error| error(format!("invalid configuration: {}", e.message()));
+    // The full message: where in the file, and the key or value at fault.
+    let invalid = |e: toml::de::Error| {
+        error(format!(
+            "invalid configuration: {}",
+            e.to_string().trim_end()
+        ))
+    };
     let (options, requires_python) = if is_pyproject {
         let pyproject: Pyproject = toml::from_str(&text).map_err(invalid)?;
         let requires_python = pyproject.project.and_then(|p| p.requires_python);
         match pyproject.tool.and_then(|tool| tool.heaplint) {
-            Some(table) => (
-                Options::deserialize(table)
-                    .map_err(|e| error(format!("invalid `[tool.heaplint]`: {}", e.message())))?,
-                requires_python,
-            ),
+            Some(options) => (options, requires_python),
             None if explicit => (Options::default(), requires_python),
             None => return Ok(None),
         }
