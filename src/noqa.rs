@@ -3,7 +3,8 @@
 //! `# noqa: E501` leaves heaplint's findings alone.
 //!
 //! A finding's `noqa` comment goes on the row it starts on, except inside a multi-line string
-//! (or on a line where one starts), where it goes on the row the string ends, as in ruff.
+//! (or on a line where one starts), where it goes on the row the string ends, and on a line
+//! continued with a backslash, where it goes on the last row of the continuation, as in ruff.
 //!
 //! `# heaplint: noqa` on a line of its own silences the whole file, and
 //! `# heaplint: noqa: MEM2, MEM101` the rules those codes or prefixes match, like ruff's
@@ -22,8 +23,8 @@ pub struct NoqaDirectives {
     by_row: FxHashMap<usize, Directive>,
     /// File-level directives, merged: `All`, or the codes and prefixes listed.
     file: Option<Directive>,
-    /// From the start of the line a multi-line string starts on to its end, with the row it
-    /// ends on; sorted and non-overlapping (nested f-strings are inside their outer string).
+    /// From the start of the line a multi-line string (or a backslash-continued line) starts
+    /// on to its end, with the row it ends on; sorted and disjoint.
     multi_line_strings: Vec<(TextRange, usize)>,
 }
 
@@ -39,6 +40,8 @@ impl NoqaDirectives {
         let text = source.text();
         let mut directives = NoqaDirectives::default();
         let mut open_fstrings: Vec<TextSize> = Vec::new();
+        let mut previous_end = TextSize::default();
+        let mut continued_from: Option<usize> = None;
         for token in tokens.iter() {
             let range = token.range();
             let string = match token.kind() {
@@ -70,24 +73,39 @@ impl NoqaDirectives {
                     .map(|start| TextRange::new(start, range.end())),
                 _ => None,
             };
-            if let Some(string) = string {
-                let end_row = source.location(string.end()).row;
-                if end_row != source.location(string.start()).row {
-                    let start = TextSize::try_from(line_start(text, string.start()))
-                        .unwrap_or(string.start());
-                    let range = TextRange::new(start, string.end());
-                    // Two strings on one line: the first one's range already covers the line.
-                    match directives.multi_line_strings.last_mut() {
-                        Some((last, row)) if last.end() > start => {
-                            *last = TextRange::new(last.start(), string.end());
-                            *row = end_row;
-                        }
-                        _ => directives.multi_line_strings.push((range, end_row)),
-                    }
-                }
+            if let Some(string) = string
+                && source.location(string.end()).row != source.location(string.start()).row
+            {
+                directives.map_to_last_row(line_start(text, string.start()), string.end(), source);
             }
+            // A backslash between two tokens continues the logical line, whose `noqa` goes on
+            // its last row, as in ruff.
+            let gap = text.get(previous_end.to_usize()..range.start().to_usize());
+            if gap.is_some_and(|gap| gap.contains("\\\n") || gap.contains("\\\r\n")) {
+                continued_from.get_or_insert(line_start(text, previous_end));
+            }
+            if token.kind() == TokenKind::Newline
+                && let Some(start) = continued_from.take()
+            {
+                directives.map_to_last_row(start, range.start(), source);
+            }
+            previous_end = range.end();
         }
         directives
+    }
+
+    /// Findings from `start` to `end` take their `noqa` on the row `end` is on. Overlapping
+    /// spans merge, so the list stays sorted and disjoint.
+    fn map_to_last_row(&mut self, start: usize, end: TextSize, source: &SourceFile) {
+        let mut span = TextRange::new(TextSize::try_from(start).unwrap_or(end).min(end), end);
+        while let Some((last, _)) = self.multi_line_strings.last()
+            && last.end() >= span.start()
+        {
+            span = span.cover(*last);
+            self.multi_line_strings.pop();
+        }
+        let row = source.location(span.end()).row;
+        self.multi_line_strings.push((span, row));
     }
 
     fn add_file_level(&mut self, directive: Directive) {

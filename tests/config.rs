@@ -337,6 +337,15 @@ fn noqa_row_is_the_end_of_a_multi_line_string() {
     let silenced = source.replace("+ x\n    return", "+ x  # noqa: MEM202\n    return");
     write(root, "a.py", &silenced);
     assert_eq!(findings(root, &["--select", "MEM202"]).0.len(), 0);
+    // A line continued with a backslash takes its noqa on the continuation's last row.
+    write(
+        root,
+        "b.py",
+        "def f(x):\n    return x == \\\n        None\n",
+    );
+    let report = json(root, &["b.py"]);
+    assert_eq!(report[0]["location"]["row"], 2);
+    assert_eq!(report[0]["noqa_row"], 3);
 }
 
 #[test]
