@@ -1,7 +1,8 @@
 //! Settings for one run: which rules are on, which CPython the costs are for, and the loop
 //! assumptions of the cost model.
 //!
-//! The CLI builds a [`Settings`]; everything downstream reads it and nothing writes it back.
+//! [`crate::resolve`] builds a [`Settings`] per configuration file (from [`Options`] and the
+//! command line's overrides); everything downstream reads it and nothing writes it back.
 
 use std::fmt;
 use std::str::FromStr;

@@ -2,8 +2,11 @@
 //!
 //! Directories are walked for `*.py` and `*.pyi`, skipping what a repository never wants linted:
 //! hidden directories, caches, virtual environments, installed packages, build output and
-//! whatever its `.gitignore` files exclude. A file named on the command line is always checked,
-//! whatever its name, because pre-commit passes exactly the files it wants checked.
+//! whatever its `.gitignore` files exclude, and what the configuration governing each directory
+//! excludes (`exclude`, `extend-exclude`, `respect-gitignore`; see [`crate::resolve`]). A file
+//! named on the command line is always checked, whatever its name, unless `--force-exclude`
+//! asks for the exclusions to apply to it too (pre-commit passes exactly the files it wants
+//! checked, with that flag).
 
 use std::ffi::OsStr;
 use std::path::{Component, Path, PathBuf};

@@ -3,7 +3,8 @@
 //!
 //! The data flows one way, one module per stage:
 //!
-//! 1. [`discover`]: command-line paths to the files to check;
+//! 1. [`discover`]: command-line paths to the files to check, each with the settings
+//!    [`resolve`] finds for it in the configuration files;
 //! 2. [`source`]: bytes to decoded text with a line index;
 //! 3. parse (`ruff_python_parser`);
 //! 4. [`semantic`]: the scopes, bindings and loops of the module;
