@@ -1,7 +1,8 @@
 //! Settings for one run: which rules are on, which CPython the costs are for, and the loop
 //! assumptions of the cost model.
 //!
-//! The CLI builds a [`Settings`]; everything downstream reads it and nothing writes it back.
+//! [`crate::resolve`] builds a [`Settings`] per configuration file (from [`Options`] and the
+//! command line's overrides); everything downstream reads it and nothing writes it back.
 
 use std::fmt;
 use std::str::FromStr;
@@ -106,6 +107,77 @@ impl Default for HotLoop {
     }
 }
 
+/// The options of a configuration file: `[tool.heaplint]` in `pyproject.toml`, or the top level
+/// of `heaplint.toml` / `.heaplint.toml`. Every key is optional; unknown keys are an error.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Options {
+    pub select: Option<Vec<String>>,
+    pub extend_select: Option<Vec<String>>,
+    pub ignore: Option<Vec<String>>,
+    /// Glob (relative to the configuration file's directory, or a file name anywhere when it
+    /// has no `/`) to the codes or prefixes ignored in the files it matches.
+    pub per_file_ignores: Option<std::collections::BTreeMap<String, Vec<String>>>,
+    /// Replaces the default exclusions.
+    pub exclude: Option<Vec<String>>,
+    /// Added to the exclusions.
+    pub extend_exclude: Option<Vec<String>>,
+    pub respect_gitignore: Option<bool>,
+    pub target_version: Option<TargetVersion>,
+    pub assume_iterations: Option<u64>,
+    pub hot_loop: Option<HotLoopOptions>,
+}
+
+/// `[tool.heaplint.hot-loop]`: the thresholds of [`HotLoop`], each optional.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct HotLoopOptions {
+    pub min_depth: Option<usize>,
+    pub min_trip_count: Option<u64>,
+}
+
+impl HotLoop {
+    /// These thresholds with the ones `options` sets replaced.
+    pub fn with(self, options: HotLoopOptions) -> HotLoop {
+        HotLoop {
+            min_depth: options.min_depth.unwrap_or(self.min_depth),
+            min_trip_count: options.min_trip_count.unwrap_or(self.min_trip_count),
+        }
+    }
+}
+
+/// The lowest CPython 3 minor version a `requires-python` specifier (PEP 440) allows, as ruff
+/// derives `target-version` from it: `>=3.10` and `~=3.10` give 10, `==3.11.*` gives 11.
+/// `None` when no clause bounds it from below. The result is clamped to the supported range.
+pub fn minimum_python(specifier: &str) -> Option<TargetVersion> {
+    let mut lowest: Option<u8> = None;
+    for clause in specifier.split(',') {
+        let clause = clause.trim();
+        let version = ["~=", "==", ">=", ">", "==="]
+            .iter()
+            .filter_map(|op| clause.strip_prefix(op))
+            .next_back()
+            .filter(|_| !clause.starts_with("!="));
+        let Some(version) = version else { continue };
+        let version = version.trim_start_matches('=').trim();
+        let mut parts = version.split('.');
+        if parts.next() != Some("3") {
+            continue;
+        }
+        let minor = parts
+            .next()
+            .map(|minor| minor.trim_end_matches('*'))
+            .unwrap_or("0");
+        let Ok(minor) = minor.parse::<u8>() else {
+            continue;
+        };
+        lowest = Some(lowest.map_or(minor, |lowest| lowest.max(minor)));
+    }
+    lowest.map(|minor| TargetVersion {
+        minor: minor.clamp(TargetVersion::OLDEST.minor, TargetVersion::NEWEST.minor),
+    })
+}
+
 /// Everything a run needs to know besides the paths.
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -188,6 +260,58 @@ impl RuleSelection {
         Ok(RuleSelection { enabled })
     }
 
+    /// Applies one layer of settings on top of `self`, as ruff layers a configuration file and
+    /// then the command line: a layer with `select` starts afresh from it (plus its
+    /// `extend-select`, minus its `ignore`, the more specific selector winning); a layer
+    /// without one changes only the rules its `extend-select` and `ignore` match.
+    pub fn with_layer(
+        &self,
+        select: Option<&[String]>,
+        extend_select: &[String],
+        ignore: &[String],
+    ) -> Result<Self, UnknownSelector> {
+        let extend = parse_selectors(extend_select)?;
+        let ignore = parse_selectors(ignore)?;
+        let select = match select {
+            Some(select) => {
+                let mut select = parse_selectors(select)?;
+                select.extend(extend.iter().cloned());
+                Some(select)
+            }
+            None => None,
+        };
+        let enabled = Rule::ALL
+            .iter()
+            .copied()
+            .filter(|rule| {
+                let ignored = best_match(&ignore, *rule);
+                let (selected, previous) = match &select {
+                    Some(select) => (best_match(select, *rule), false),
+                    None => (best_match(&extend, *rule), self.is_enabled(*rule)),
+                };
+                match (selected, ignored) {
+                    (Some(s), Some(i)) => s > i,
+                    (Some(_), None) => true,
+                    (None, Some(_)) => false,
+                    (None, None) => previous,
+                }
+            })
+            .collect();
+        Ok(RuleSelection { enabled })
+    }
+
+    /// The selection without the rules `ignored` matches.
+    pub fn without(&self, ignored: &[Rule]) -> Self {
+        RuleSelection {
+            enabled: self
+                .enabled
+                .iter()
+                .copied()
+                .filter(|rule| !ignored.contains(rule))
+                .collect(),
+        }
+    }
+
     pub fn is_enabled(&self, rule: Rule) -> bool {
         self.enabled.contains(&rule)
     }
@@ -215,6 +339,16 @@ impl Selector {
 
 fn best_match(selectors: &[Selector], rule: Rule) -> Option<usize> {
     selectors.iter().filter_map(|s| s.specificity(rule)).max()
+}
+
+/// The rules a list of selectors (codes, prefixes, `ALL`) matches.
+pub fn rules_matching(values: &[String]) -> Result<Vec<Rule>, UnknownSelector> {
+    let selectors = parse_selectors(values)?;
+    Ok(Rule::ALL
+        .iter()
+        .copied()
+        .filter(|rule| best_match(&selectors, *rule).is_some())
+        .collect())
 }
 
 /// Splits comma-separated values and rejects selectors that match no rule, as ruff does.
@@ -287,6 +421,49 @@ mod tests {
     fn unknown_selector_is_an_error() {
         let error = RuleSelection::from_selectors(&strings(&["E501"]), &[]).unwrap_err();
         assert_eq!(error, UnknownSelector("E501".to_string()));
+    }
+
+    #[test]
+    fn layers_replace_or_extend() {
+        let file = RuleSelection::all()
+            .with_layer(
+                Some(&strings(&["MEM1"])),
+                &strings(&["MEM201"]),
+                &strings(&["MEM102"]),
+            )
+            .unwrap();
+        assert_eq!(codes(&file), ["MEM101", "MEM103", "MEM201"]);
+        let cli = file
+            .with_layer(None, &strings(&["MEM4"]), &strings(&["MEM101"]))
+            .unwrap();
+        assert_eq!(codes(&cli), ["MEM103", "MEM201", "MEM401", "MEM402"]);
+        let cli = file
+            .with_layer(Some(&strings(&["MEM3"])), &[], &[])
+            .unwrap();
+        assert_eq!(codes(&cli), ["MEM301", "MEM302"]);
+    }
+
+    #[test]
+    fn requires_python_gives_the_lowest_version() {
+        let minor = |spec: &str| minimum_python(spec).map(TargetVersion::minor);
+        assert_eq!(minor(">=3.10"), Some(10));
+        assert_eq!(minor(">= 3.9, <4"), Some(9));
+        assert_eq!(minor("~=3.11.2"), Some(11));
+        assert_eq!(minor("==3.13.*"), Some(13));
+        assert_eq!(minor(">3.10"), Some(10));
+        assert_eq!(minor(">=3.6"), Some(8));
+        assert_eq!(minor(">=3.20"), Some(14));
+        assert_eq!(minor("<3.12"), None);
+        assert_eq!(minor("!=3.9"), None);
+    }
+
+    #[test]
+    fn options_reject_unknown_keys() {
+        let error = toml::from_str::<Options>("selct = []").unwrap_err();
+        assert!(error.to_string().contains("selct"), "{error}");
+        let options: Options =
+            toml::from_str("select = [\"MEM2\"]\n[hot-loop]\nmin-depth = 3\n").unwrap();
+        assert_eq!(options.hot_loop.unwrap().min_depth, Some(3));
     }
 
     #[test]

@@ -2,15 +2,21 @@
 //!
 //! Directories are walked for `*.py` and `*.pyi`, skipping what a repository never wants linted:
 //! hidden directories, caches, virtual environments, installed packages, build output and
-//! whatever its `.gitignore` files exclude. A file named on the command line is always checked,
-//! whatever its name, because pre-commit passes exactly the files it wants checked.
+//! whatever its `.gitignore` files exclude, and what the configuration governing each directory
+//! excludes (`exclude`, `extend-exclude`, `respect-gitignore`; see [`crate::resolve`]). A file
+//! named on the command line is always checked, whatever its name, unless `--force-exclude`
+//! asks for the exclusions to apply to it too (pre-commit passes exactly the files it wants
+//! checked, with that flag).
 
 use std::ffi::OsStr;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use ignore::Match;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use walkdir::WalkDir;
+
+use crate::resolve::{ConfigError, Resolved, Resolver};
 
 /// Directory names that are never walked into.
 const SKIPPED_DIRECTORIES: &[&str] = &[
@@ -22,21 +28,34 @@ const SKIPPED_DIRECTORIES: &[&str] = &[
     "dist",
 ];
 
-/// What discovery found: files to check, and paths it could not look at.
+/// What discovery found: files to check with the configuration governing each, and paths it
+/// could not look at.
 #[derive(Debug, Default)]
 pub struct Discovered {
-    pub files: Vec<PathBuf>,
+    pub files: Vec<(PathBuf, Arc<Resolved>)>,
     pub errors: Vec<(PathBuf, String)>,
 }
 
-/// Expands command-line paths into the sorted, de-duplicated list of files to check.
-pub fn discover(paths: &[PathBuf]) -> Discovered {
+/// Expands command-line paths into the sorted, de-duplicated list of files to check. Each
+/// directory's entries are excluded by the configuration governing that directory. Paths named
+/// on the command line are always checked unless `force_exclude`.
+pub fn discover(
+    paths: &[PathBuf],
+    resolver: &Resolver,
+    force_exclude: bool,
+) -> Result<Discovered, ConfigError> {
     let mut found = Discovered::default();
     for path in paths {
         let path = normalise(path);
+        if force_exclude && is_force_excluded(&path, resolver)? {
+            continue;
+        }
         match std::fs::metadata(&path) {
-            Ok(metadata) if metadata.is_dir() => walk(&path, &mut found),
-            Ok(metadata) if metadata.is_file() => found.files.push(path),
+            Ok(metadata) if metadata.is_dir() => walk(&path, resolver, &mut found)?,
+            Ok(metadata) if metadata.is_file() => {
+                let resolved = resolver.for_path(&path)?;
+                found.files.push((path, resolved));
+            }
             // Reading a FIFO or a device could block forever.
             Ok(_) => found
                 .errors
@@ -44,14 +63,31 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
             Err(error) => found.errors.push((path, error.to_string())),
         }
     }
-    found.files.sort();
-    found.files.dedup();
-    found
+    found.files.sort_by(|a, b| a.0.cmp(&b.0));
+    found.files.dedup_by(|a, b| a.0 == b.0);
+    Ok(found)
 }
 
-fn walk(root: &Path, found: &mut Discovered) {
+/// Whether `path` or a directory it is in, below the root of the configuration governing it,
+/// is excluded, as ruff's `--force-exclude` decides.
+pub fn is_force_excluded(path: &Path, resolver: &Resolver) -> Result<bool, ConfigError> {
+    let absolute = resolver.absolute(path);
+    for ancestor in absolute.ancestors() {
+        let resolved = resolver.for_path(ancestor)?;
+        if ancestor == resolved.root || !ancestor.starts_with(&resolved.root) {
+            break;
+        }
+        if resolved.is_excluded(ancestor, ancestor.is_dir()) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+fn walk(root: &Path, resolver: &Resolver, found: &mut Discovered) -> Result<(), ConfigError> {
     let mut ignores = IgnoreStack::for_root(root);
-    let walker = WalkDir::new(root)
+    let mut config_error = None;
+    let mut walker = WalkDir::new(root)
         .follow_links(false)
         .sort_by_file_name()
         .into_iter()
@@ -63,22 +99,31 @@ fn walk(root: &Path, found: &mut Discovered) {
                 return true;
             }
             let is_dir = entry.file_type().is_dir();
-            if ignores.is_ignored(entry.path(), is_dir) {
+            let resolved = match resolver.for_path(entry.path()) {
+                Ok(resolved) => resolved,
+                Err(error) => {
+                    config_error.get_or_insert(error);
+                    return false;
+                }
+            };
+            if resolved.respect_gitignore && ignores.is_ignored(entry.path(), is_dir) {
+                return false;
+            }
+            if resolved.is_excluded(&resolver.absolute(entry.path()), is_dir) {
                 return false;
             }
             if is_dir {
-                if is_skipped_directory(entry.path()) {
-                    return false;
-                }
                 ignores.enter_directory(entry.path(), depth);
             }
             true
         });
-    for entry in walker {
+    for entry in walker.by_ref() {
         match entry {
             Ok(entry) if entry.file_type().is_file() && is_python_file(entry.path()) => {
                 // Walking `.` yields `./src/a.py`; report it as `src/a.py`, as ruff does.
-                found.files.push(normalise(entry.path()));
+                let path = normalise(entry.path());
+                let resolved = resolver.for_path(&path)?;
+                found.files.push((path, resolved));
             }
             Ok(_) => {}
             Err(error) => {
@@ -87,13 +132,18 @@ fn walk(root: &Path, found: &mut Discovered) {
             }
         }
     }
+    drop(walker);
+    match config_error {
+        Some(error) => Err(error),
+        None => Ok(()),
+    }
 }
 
 fn is_python_file(path: &Path) -> bool {
     matches!(path.extension().and_then(OsStr::to_str), Some("py" | "pyi"))
 }
 
-fn is_skipped_directory(path: &Path) -> bool {
+pub(crate) fn is_skipped_directory(path: &Path) -> bool {
     let name = path.file_name().and_then(OsStr::to_str).unwrap_or_default();
     name.starts_with('.')
         || SKIPPED_DIRECTORIES.contains(&name)
@@ -101,7 +151,7 @@ fn is_skipped_directory(path: &Path) -> bool {
 }
 
 /// `./a/../b.py` and `b.py` name the same file; de-duplication needs one spelling.
-fn normalise(path: &Path) -> PathBuf {
+pub(crate) fn normalise(path: &Path) -> PathBuf {
     let mut normal = PathBuf::new();
     for component in path.components() {
         match component {

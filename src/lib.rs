@@ -3,7 +3,8 @@
 //!
 //! The data flows one way, one module per stage:
 //!
-//! 1. [`discover`]: command-line paths to the files to check;
+//! 1. [`discover`]: command-line paths to the files to check, each with the settings
+//!    [`resolve`] finds for it in the configuration files;
 //! 2. [`source`]: bytes to decoded text with a line index;
 //! 3. parse (`ruff_python_parser`);
 //! 4. [`semantic`]: the scopes, bindings and loops of the module;
@@ -19,6 +20,7 @@ pub mod discover;
 pub mod model;
 pub mod noqa;
 pub mod report;
+pub mod resolve;
 pub mod rules;
 pub mod semantic;
 pub mod source;
@@ -33,6 +35,7 @@ use ruff_text_size::{Ranged, TextRange};
 use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, FileReport};
 use crate::noqa::NoqaDirectives;
+use crate::resolve::{ConfigError, Resolver};
 use crate::rules::Finding;
 use crate::semantic::SemanticModel;
 use crate::source::SourceFile;
@@ -42,27 +45,26 @@ use crate::source::SourceFile;
 /// a file actually needs are touched, so the reservation costs address space, not memory.
 const CHECK_THREAD_STACK: usize = 256 << 20;
 
-/// Checks every file `paths` lead to, in parallel; reports come back sorted by path.
-pub fn check_paths(paths: &[PathBuf], settings: &Settings) -> Vec<FileReport> {
-    let discovered = discover::discover(paths);
-    let check_all = || -> Vec<FileReport> {
-        discovered
-            .files
-            .par_iter()
-            .map(|path| check_path(path, settings))
-            .collect()
+/// Checks every file `paths` lead to, in parallel, each with the settings of the configuration
+/// governing it; reports come back sorted by path. A configuration file that cannot be used
+/// stops the run before anything is checked.
+pub fn check_paths(
+    paths: &[PathBuf],
+    resolver: &Resolver,
+    force_exclude: bool,
+) -> Result<Vec<FileReport>, ConfigError> {
+    let discovered = discover::discover(paths, resolver, force_exclude)?;
+    let check_one = |(path, resolved): &(PathBuf, std::sync::Arc<resolve::Resolved>)| {
+        check_path(path, &resolved.settings_for(&resolver.absolute(path)))
     };
+    let check_all = || -> Vec<FileReport> { discovered.files.par_iter().map(check_one).collect() };
     let pool = rayon::ThreadPoolBuilder::new()
         .stack_size(CHECK_THREAD_STACK)
         .build();
     let mut reports = match pool {
         Ok(pool) => pool.install(check_all),
         // Without threads, check on this one: slower, same result.
-        Err(_) => discovered
-            .files
-            .iter()
-            .map(|path| check_path(path, settings))
-            .collect(),
+        Err(_) => discovered.files.iter().map(check_one).collect(),
     };
     reports.extend(discovered.errors.iter().map(|(path, error)| {
         FileReport::failed(
@@ -72,7 +74,33 @@ pub fn check_paths(paths: &[PathBuf], settings: &Settings) -> Vec<FileReport> {
         )
     }));
     reports.sort_by(|a, b| a.path.cmp(&b.path));
-    reports
+    Ok(reports)
+}
+
+/// Checks source read from standard input as the file `name` (`-` without
+/// `--stdin-filename`): its configuration, `per-file-ignores` and target version are those of
+/// that path. `None` when `force_exclude` and the configuration excludes `name`.
+pub fn check_stdin(
+    bytes: &[u8],
+    name: &Path,
+    resolver: &Resolver,
+    force_exclude: bool,
+) -> Result<Option<FileReport>, ConfigError> {
+    if force_exclude && discover::is_force_excluded(name, resolver)? {
+        return Ok(None);
+    }
+    let settings = resolver
+        .for_path(name)?
+        .settings_for(&resolver.absolute(name));
+    let report = match source::decode(bytes) {
+        Ok(text) => check_source(SourceFile::new(name.to_path_buf(), text), &settings),
+        Err(reason) => FileReport::failed(
+            name.to_path_buf(),
+            None,
+            Diagnostic::file_problem(format!("SyntaxError: {reason}")),
+        ),
+    };
+    Ok(Some(report))
 }
 
 /// Reads and checks one file. A bug in heaplint on this file is reported against the file and
@@ -140,7 +168,14 @@ fn diagnose(source: &SourceFile, settings: &Settings) -> Outcome {
     Outcome::Checked(
         findings
             .into_iter()
-            .map(|finding| price(source, finding, settings))
+            .map(|finding| {
+                let start = finding.range().start();
+                let mut diagnostic = price(source, finding, settings);
+                if let Some(row) = noqa.row_for(start) {
+                    diagnostic.noqa_row = row;
+                }
+                diagnostic
+            })
             .filter(|diagnostic| {
                 diagnostic
                     .rule

@@ -1,13 +1,15 @@
 //! The `heaplint` command line: parse arguments, run the library, render, pick the exit code.
 
-use std::io::{self, IsTerminal, Write};
-use std::path::PathBuf;
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use heaplint::config::{RuleSelection, Settings, TargetVersion};
+use heaplint::config::{RuleSelection, TargetVersion};
+use heaplint::diagnostic::FileReport;
 use heaplint::report::{self, OutputFormat, RenderOptions};
+use heaplint::resolve::{ConfigSource, Overrides, Resolver};
 use heaplint::rules::Rule;
 
 /// The parser allocates a node at a time, and jemalloc is markedly faster at that than glibc's
@@ -57,15 +59,88 @@ struct CheckArgs {
     /// Exit with 0 even when there are findings.
     #[arg(long)]
     exit_zero: bool,
-    /// The CPython version whose builtins and costs apply (py38 to py314).
-    #[arg(long, default_value_t = TargetVersion::DEFAULT, value_parser = parse_target)]
-    target_version: TargetVersion,
-    /// The trip count the cost model assumes for a loop whose count it cannot see.
-    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..))]
-    assume_iterations: u64,
+    /// The CPython version whose builtins and costs apply (py38 to py314; default: the
+    /// configuration's, else its `requires-python`, else py312).
+    #[arg(long, value_parser = parse_target)]
+    target_version: Option<TargetVersion>,
+    /// The trip count the cost model assumes for a loop whose count it cannot see (default 100).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    assume_iterations: Option<u64>,
     /// Show how each finding's cost was derived: the formulas with their numbers.
     #[arg(long)]
     show_derivation: bool,
+    #[command(flatten)]
+    configuration: ConfigArgs,
+}
+
+/// Configuration files, standard input and statistics (`docs/configuration.md`).
+#[derive(clap::Args)]
+struct ConfigArgs {
+    /// Use this configuration file for every file, instead of the nearest one above each.
+    #[arg(long, value_name = "PATH", conflicts_with = "isolated")]
+    config: Option<PathBuf>,
+    /// Ignore every configuration file.
+    #[arg(long)]
+    isolated: bool,
+    /// Rule codes or prefixes to enable on top of the selection.
+    #[arg(long, value_delimiter = ',')]
+    extend_select: Vec<String>,
+    /// Apply the configuration's exclusions to paths named on the command line too.
+    #[arg(long)]
+    force_exclude: bool,
+    /// Lint standard input (`-`) as if it were this file: its configuration and name apply.
+    #[arg(long, value_name = "PATH")]
+    stdin_filename: Option<PathBuf>,
+    /// Print one line per rule (count, code, name, total cost) instead of the findings.
+    #[arg(long)]
+    statistics: bool,
+}
+
+/// Resolves the configuration and checks the paths (or standard input); `Err` is the exit
+/// code of a usage or configuration error, already reported.
+fn configured_reports(args: &CheckArgs) -> Result<Vec<FileReport>, ExitCode> {
+    let fail = |message: String| {
+        eprintln!("heaplint: {message}");
+        ExitCode::from(EXIT_ERROR)
+    };
+    let options = &args.configuration;
+    // Bad command-line selectors are the command line's fault, whatever the files say.
+    RuleSelection::all()
+        .with_layer(Some(&args.select), &options.extend_select, &args.ignore)
+        .map_err(|error| fail(error.to_string()))?;
+    let source = match (&options.config, options.isolated) {
+        (_, true) => ConfigSource::Isolated,
+        (Some(path), false) => ConfigSource::File(path.clone()),
+        (None, false) => ConfigSource::Nearest,
+    };
+    let overrides = Overrides {
+        select: (!args.select.is_empty()).then(|| args.select.clone()),
+        extend_select: options.extend_select.clone(),
+        ignore: args.ignore.clone(),
+        target_version: args.target_version,
+        assume_iterations: args.assume_iterations,
+        retain_sources: args.output_format.needs_sources() && !options.statistics,
+    };
+    let resolver = Resolver::new(source, overrides).map_err(|e| fail(e.to_string()))?;
+    let stdin = Path::new("-");
+    let reads_stdin = args.paths.iter().any(|path| path == stdin);
+    if !reads_stdin && options.stdin_filename.is_none() {
+        return heaplint::check_paths(&args.paths, &resolver, options.force_exclude)
+            .map_err(|e| fail(e.to_string()));
+    }
+    if args.paths.len() > 1 || (!reads_stdin && args.paths[0] != Path::new(".")) {
+        return Err(fail(
+            "standard input (`-`) cannot be checked together with other paths".to_string(),
+        ));
+    }
+    let mut bytes = Vec::new();
+    io::stdin()
+        .read_to_end(&mut bytes)
+        .map_err(|e| fail(format!("could not read standard input: {e}")))?;
+    let name = options.stdin_filename.as_deref().unwrap_or(stdin);
+    let report = heaplint::check_stdin(&bytes, name, &resolver, options.force_exclude)
+        .map_err(|e| fail(e.to_string()))?;
+    Ok(report.into_iter().collect())
 }
 
 fn parse_target(value: &str) -> Result<TargetVersion, String> {
@@ -81,21 +156,10 @@ fn main() -> ExitCode {
 }
 
 fn check(args: CheckArgs) -> ExitCode {
-    let rules = match RuleSelection::from_selectors(&args.select, &args.ignore) {
-        Ok(rules) => rules,
-        Err(error) => {
-            eprintln!("heaplint: {error}");
-            return ExitCode::from(EXIT_ERROR);
-        }
+    let reports = match configured_reports(&args) {
+        Ok(reports) => reports,
+        Err(code) => return code,
     };
-    let settings = Settings {
-        rules,
-        target: args.target_version,
-        assume_iterations: args.assume_iterations,
-        retain_sources: args.output_format.needs_sources(),
-        ..Settings::default()
-    };
-    let reports = heaplint::check_paths(&args.paths, &settings);
     let stdout = io::stdout();
     let options = RenderOptions {
         color: args.output_file.is_none()
@@ -114,8 +178,13 @@ fn check(args: CheckArgs) -> ExitCode {
             }
         },
     };
-    let written =
-        report::render(args.output_format, &reports, options, &mut out).and_then(|()| out.flush());
+    let written = if args.configuration.statistics {
+        let json = args.output_format == OutputFormat::Json;
+        report::statistics::render(&reports, json, &mut out)
+    } else {
+        report::render(args.output_format, &reports, options, &mut out)
+    }
+    .and_then(|()| out.flush());
     if let Err(error) = written
         && error.kind() != io::ErrorKind::BrokenPipe
     {

@@ -1,9 +1,17 @@
 //! `# noqa` comments: `# noqa` silences every finding on its line, `# noqa: MEM101, MEM201`
 //! only those codes, as in ruff and flake8. Codes of other tools in the list are ignored, so
 //! `# noqa: E501` leaves heaplint's findings alone.
+//!
+//! A finding's `noqa` comment goes on the row it starts on, except inside a multi-line string
+//! (or on a line where one starts), where it goes on the row the string ends, and on a line
+//! continued with a backslash, where it goes on the last row of the continuation, as in ruff.
+//!
+//! `# heaplint: noqa` on a line of its own silences the whole file, and
+//! `# heaplint: noqa: MEM2, MEM101` the rules those codes or prefixes match, like ruff's
+//! `# ruff: noqa`.
 
 use ruff_python_ast::token::{TokenKind, Tokens};
-use ruff_text_size::Ranged;
+use ruff_text_size::{Ranged, TextRange, TextSize};
 use rustc_hash::FxHashMap;
 
 use crate::rules::Rule;
@@ -13,6 +21,11 @@ use crate::source::SourceFile;
 #[derive(Debug, Default)]
 pub struct NoqaDirectives {
     by_row: FxHashMap<usize, Directive>,
+    /// File-level directives, merged: `All`, or the codes and prefixes listed.
+    file: Option<Directive>,
+    /// From the start of the line a multi-line string (or a backslash-continued line) starts
+    /// on to its end, with the row it ends on; sorted and disjoint.
+    multi_line_strings: Vec<(TextRange, usize)>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -24,26 +37,144 @@ enum Directive {
 impl NoqaDirectives {
     /// Reads the directives from the file's comment tokens.
     pub fn from_tokens(tokens: &Tokens, source: &SourceFile) -> NoqaDirectives {
-        let by_row = tokens
-            .iter()
-            .filter(|token| token.kind() == TokenKind::Comment)
-            .filter_map(|token| {
-                let text = source.text().get(token.range().to_std_range())?;
-                let directive = parse(text)?;
-                Some((source.location(token.range().start()).row, directive))
-            })
-            .collect();
-        NoqaDirectives { by_row }
+        let text = source.text();
+        let mut directives = NoqaDirectives::default();
+        let mut open_fstrings: Vec<TextSize> = Vec::new();
+        let mut previous_end = TextSize::default();
+        let mut continued_from: Option<usize> = None;
+        for token in tokens.iter() {
+            let range = token.range();
+            let string = match token.kind() {
+                TokenKind::Comment => {
+                    let Some(comment) = text.get(range.to_std_range()) else {
+                        continue;
+                    };
+                    let line_start = line_start(text, range.start());
+                    let alone = text[line_start..range.start().to_usize()].trim().is_empty();
+                    match (alone, parse_file_level(comment)) {
+                        (true, Some(directive)) => directives.add_file_level(directive),
+                        _ => {
+                            if let Some(directive) = parse(comment) {
+                                let row = source.location(range.start()).row;
+                                directives.by_row.insert(row, directive);
+                            }
+                        }
+                    }
+                    None
+                }
+                TokenKind::String => Some(range),
+                TokenKind::FStringStart | TokenKind::TStringStart => {
+                    open_fstrings.push(range.start());
+                    None
+                }
+                TokenKind::FStringEnd | TokenKind::TStringEnd => open_fstrings
+                    .pop()
+                    .filter(|_| open_fstrings.is_empty())
+                    .map(|start| TextRange::new(start, range.end())),
+                _ => None,
+            };
+            if let Some(string) = string
+                && source.location(string.end()).row != source.location(string.start()).row
+            {
+                directives.map_to_last_row(line_start(text, string.start()), string.end(), source);
+            }
+            // A backslash between two tokens continues the logical line, whose `noqa` goes on
+            // its last row, as in ruff.
+            let gap = text.get(previous_end.to_usize()..range.start().to_usize());
+            if gap.is_some_and(|gap| gap.contains("\\\n") || gap.contains("\\\r\n")) {
+                continued_from.get_or_insert(line_start(text, previous_end));
+            }
+            if token.kind() == TokenKind::Newline
+                && let Some(start) = continued_from.take()
+            {
+                directives.map_to_last_row(start, range.start(), source);
+            }
+            previous_end = range.end();
+        }
+        directives
     }
 
-    /// True if a `noqa` comment on `row` silences `rule`.
+    /// Findings from `start` to `end` take their `noqa` on the row `end` is on. Overlapping
+    /// spans merge, so the list stays sorted and disjoint.
+    fn map_to_last_row(&mut self, start: usize, end: TextSize, source: &SourceFile) {
+        let mut span = TextRange::new(TextSize::try_from(start).unwrap_or(end).min(end), end);
+        while let Some((last, _)) = self.multi_line_strings.last()
+            && last.end() >= span.start()
+        {
+            span = span.cover(*last);
+            self.multi_line_strings.pop();
+        }
+        let row = source.location(span.end()).row;
+        self.multi_line_strings.push((span, row));
+    }
+
+    fn add_file_level(&mut self, directive: Directive) {
+        self.file = match (self.file.take(), directive) {
+            (Some(Directive::All), _) | (_, Directive::All) => Some(Directive::All),
+            (Some(Directive::Codes(mut old)), Directive::Codes(new)) => {
+                old.extend(new);
+                Some(Directive::Codes(old))
+            }
+            (None, codes) => Some(codes),
+        };
+    }
+
+    /// The row a `noqa` comment must be on for a finding starting at `offset`, when that is not
+    /// the row it starts on: the last row of a multi-line string it is in or on a line with.
+    pub fn row_for(&self, offset: TextSize) -> Option<usize> {
+        let at = self
+            .multi_line_strings
+            .partition_point(|(range, _)| range.end() < offset);
+        self.multi_line_strings
+            .get(at)
+            .filter(|(range, _)| range.start() <= offset)
+            .map(|(_, row)| *row)
+    }
+
+    /// True if a `noqa` comment on `row`, or a file-level one, silences `rule`.
     pub fn suppresses(&self, row: usize, rule: Rule) -> bool {
+        match &self.file {
+            Some(Directive::All) => return true,
+            Some(Directive::Codes(codes))
+                if codes
+                    .iter()
+                    .any(|code| rule.code().starts_with(code.as_str())) =>
+            {
+                return true;
+            }
+            _ => {}
+        }
         match self.by_row.get(&row) {
             Some(Directive::All) => true,
             Some(Directive::Codes(codes)) => codes.iter().any(|code| code == rule.code()),
             None => false,
         }
     }
+}
+
+/// The byte offset where the line holding `offset` starts.
+fn line_start(text: &str, offset: TextSize) -> usize {
+    text[..offset.to_usize()].rfind('\n').map_or(0, |at| at + 1)
+}
+
+/// Parses a file-level directive: `# heaplint: noqa`, `#heaplint:noqa: MEM2, MEM101`.
+fn parse_file_level(comment: &str) -> Option<Directive> {
+    let lower = comment.to_ascii_lowercase();
+    let rest = lower.strip_prefix('#')?.trim_start();
+    let rest = rest.strip_prefix("heaplint")?.trim_start();
+    let rest = rest.strip_prefix(':')?.trim_start();
+    let rest = rest.strip_prefix("noqa")?;
+    let Some(codes) = rest.trim_start().strip_prefix(':') else {
+        return rest.trim().is_empty().then_some(Directive::All);
+    };
+    let codes: Vec<String> = codes
+        .split([',', ' ', '\t'])
+        .filter(|code| !code.is_empty())
+        .take_while(|code| is_code(code))
+        .map(str::to_ascii_uppercase)
+        .collect();
+    // `# heaplint: noqa:` with no code silences nothing rather than everything.
+    Some(Directive::Codes(codes))
 }
 
 /// Parses one comment: `# noqa`, `# NOQA: A1, B2`, or a `noqa` after other text in the comment.
@@ -102,5 +233,20 @@ mod tests {
         assert_eq!(parse("# type: ignore # noqa: E501"), codes(&["E501"]));
         assert_eq!(parse("# this is not noqa"), None);
         assert_eq!(parse("# comment"), None);
+        assert_eq!(parse("#noqa:MEM101,MEM201"), codes(&["MEM101", "MEM201"]));
+        assert_eq!(parse("# NoQA: mem101"), codes(&["MEM101"]));
+        assert_eq!(parse("# heaplint: noqa"), None);
+    }
+
+    #[test]
+    fn parses_file_level_directives() {
+        assert_eq!(parse_file_level("# heaplint: noqa"), Some(Directive::All));
+        assert_eq!(parse_file_level("#HEAPLINT:NOQA"), Some(Directive::All));
+        assert_eq!(
+            parse_file_level("# heaplint: noqa: MEM2, mem101"),
+            codes(&["MEM2", "MEM101"])
+        );
+        assert_eq!(parse_file_level("# noqa"), None);
+        assert_eq!(parse_file_level("# heaplint: noqa please"), None);
     }
 }

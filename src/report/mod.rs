@@ -9,6 +9,7 @@ mod json_lines;
 mod junit;
 mod pylint;
 mod sarif;
+pub mod statistics;
 mod text;
 
 use std::borrow::Cow;

@@ -1,0 +1,418 @@
+//! Which settings apply to each file, as ruff decides it: the nearest configuration file above
+//! the file (`.heaplint.toml`, `heaplint.toml`, or a `pyproject.toml` with `[tool.heaplint]`,
+//! in that order within one directory) unless `--config` names one for every file or
+//! `--isolated` ignores them all; the command line's flags then override the file's.
+//!
+//! A [`Resolver`] loads each configuration file once and remembers, per directory, which one
+//! governs it, so a walk asks one hash lookup per entry. Relative globs and paths resolve
+//! against the configuration file's directory (the current directory without one).
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+
+use crate::config::{
+    HotLoop, Options, RuleSelection, Settings, TargetVersion, minimum_python, rules_matching,
+};
+use crate::discover::{is_skipped_directory, normalise};
+use crate::rules::Rule;
+
+/// Configuration file names looked for in each directory, the first found winning.
+const CONFIG_FILES: [&str; 3] = [".heaplint.toml", "heaplint.toml", "pyproject.toml"];
+
+/// What the command line says about configuration files.
+#[derive(Clone, Debug, Default)]
+pub enum ConfigSource {
+    /// The nearest configuration file above each file.
+    #[default]
+    Nearest,
+    /// `--config PATH`: this file for every file.
+    File(PathBuf),
+    /// `--isolated`: no configuration file at all.
+    Isolated,
+}
+
+/// Settings the command line gives; `None` and empty leave the configuration file's.
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    /// `--select`: replaces the file's `select`.
+    pub select: Option<Vec<String>>,
+    /// `--extend-select`: adds.
+    pub extend_select: Vec<String>,
+    /// `--ignore`: adds.
+    pub ignore: Vec<String>,
+    pub target_version: Option<TargetVersion>,
+    pub assume_iterations: Option<u64>,
+    pub retain_sources: bool,
+}
+
+/// A configuration file that cannot be used: unreadable, not TOML, an unknown key or rule code.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// Globs as ruff matches them: against the absolute path with the glob made absolute from the
+/// configuration file's directory, or, for any glob, against the file name alone (so a glob
+/// without `/` matches that name anywhere).
+#[derive(Clone, Debug)]
+struct PathGlobs {
+    set: GlobSet,
+}
+
+impl PathGlobs {
+    fn new<'a>(root: &Path, globs: impl IntoIterator<Item = &'a String>) -> Result<Self, String> {
+        let mut builder = GlobSetBuilder::new();
+        let escaped_root = globset::escape(&root.to_string_lossy());
+        for glob in globs {
+            let invalid = |error: globset::Error| format!("invalid glob `{glob}`: {error}");
+            builder.add(Glob::new(glob).map_err(invalid)?);
+            let absolute = if Path::new(glob).is_absolute() {
+                glob.clone()
+            } else {
+                format!("{}/{}", escaped_root.trim_end_matches('/'), glob)
+            };
+            builder.add(Glob::new(&absolute).map_err(invalid)?);
+        }
+        let set = builder.build().map_err(|error| error.to_string())?;
+        Ok(PathGlobs { set })
+    }
+
+    /// `path` must be absolute and normalised.
+    fn matches(&self, path: &Path) -> bool {
+        !self.set.is_empty()
+            && (self.set.is_match(path)
+                || path
+                    .file_name()
+                    .is_some_and(|name| self.set.is_match(Path::new(name))))
+    }
+}
+
+/// The settings one configuration file (or none) gives, with the command line's overrides.
+#[derive(Debug)]
+pub struct Resolved {
+    /// The settings before `per-file-ignores`.
+    pub settings: Settings,
+    /// The configuration file, if any.
+    pub config: Option<PathBuf>,
+    /// The absolute directory relative globs are resolved against.
+    pub root: PathBuf,
+    pub respect_gitignore: bool,
+    per_file_ignores: Vec<(PathGlobs, Vec<Rule>)>,
+    /// Whether heaplint's default exclusions (hidden directories, caches, virtual environments,
+    /// build output) apply: `exclude` replaces them.
+    default_excludes: bool,
+    excludes: PathGlobs,
+}
+
+impl Resolved {
+    /// The settings for one file: those of its configuration minus its `per-file-ignores`.
+    /// `path` must be absolute and normalised.
+    pub fn settings_for(&self, path: &Path) -> Settings {
+        let ignored: Vec<Rule> = self
+            .per_file_ignores
+            .iter()
+            .filter(|(globs, _)| globs.matches(path))
+            .flat_map(|(_, rules)| rules.iter().copied())
+            .collect();
+        let mut settings = self.settings.clone();
+        if !ignored.is_empty() {
+            settings.rules = settings.rules.without(&ignored);
+        }
+        settings
+    }
+
+    /// Whether `exclude`/`extend-exclude` (or the defaults) exclude `path`, absolute and
+    /// normalised.
+    pub fn is_excluded(&self, path: &Path, is_dir: bool) -> bool {
+        (self.default_excludes && is_dir && is_skipped_directory(path))
+            || self.excludes.matches(path)
+    }
+}
+
+/// Finds, loads and caches the configuration governing each directory.
+#[derive(Debug)]
+pub struct Resolver {
+    source: ConfigSource,
+    overrides: Overrides,
+    cwd: PathBuf,
+    /// The settings without a configuration file (or of `--config`'s).
+    fallback: Arc<Resolved>,
+    /// Absolute directory to the configuration governing it.
+    by_directory: Mutex<HashMap<PathBuf, Arc<Resolved>>>,
+}
+
+impl Resolver {
+    pub fn new(source: ConfigSource, overrides: Overrides) -> Result<Resolver, ConfigError> {
+        let cwd = std::env::current_dir().map_err(|error| ConfigError {
+            path: PathBuf::from("."),
+            message: format!("cannot read the current directory: {error}"),
+        })?;
+        let fallback = match &source {
+            ConfigSource::File(path) => {
+                let path = normalise(&cwd.join(path));
+                let loaded = load(&path, true)?.expect("an explicit file always loads");
+                resolve(loaded, &overrides)?
+            }
+            _ => resolve(Loaded::none(cwd.clone()), &overrides)?,
+        };
+        Ok(Resolver {
+            source,
+            overrides,
+            cwd,
+            fallback: Arc::new(fallback),
+            by_directory: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// `path` made absolute against the current directory, without `.` and `..`.
+    pub fn absolute(&self, path: &Path) -> PathBuf {
+        normalise(&self.cwd.join(path))
+    }
+
+    /// The configuration governing the file or directory `path`: that of its directory.
+    pub fn for_path(&self, path: &Path) -> Result<Arc<Resolved>, ConfigError> {
+        let absolute = self.absolute(path);
+        match absolute.parent() {
+            Some(parent) => self.for_directory(parent),
+            None => Ok(self.fallback.clone()),
+        }
+    }
+
+    /// The configuration governing what is inside `dir`: the nearest configuration file in it
+    /// or above it.
+    pub fn for_directory(&self, dir: &Path) -> Result<Arc<Resolved>, ConfigError> {
+        if !matches!(self.source, ConfigSource::Nearest) {
+            return Ok(self.fallback.clone());
+        }
+        let dir = self.absolute(dir);
+        let mut cache = self.by_directory.lock().unwrap_or_else(|e| e.into_inner());
+        let mut unresolved = Vec::new();
+        let mut found = None;
+        for ancestor in dir.ancestors() {
+            if let Some(resolved) = cache.get(ancestor) {
+                found = Some(resolved.clone());
+                break;
+            }
+            if let Some(loaded) = find_config(ancestor)? {
+                let resolved = Arc::new(resolve(loaded, &self.overrides)?);
+                cache.insert(ancestor.to_path_buf(), resolved.clone());
+                found = Some(resolved);
+                break;
+            }
+            unresolved.push(ancestor.to_path_buf());
+        }
+        let found = found.unwrap_or_else(|| self.fallback.clone());
+        for dir in unresolved {
+            cache.insert(dir, found.clone());
+        }
+        Ok(found)
+    }
+}
+
+/// A configuration file's options, where it is, and its project's `requires-python`.
+struct Loaded {
+    path: Option<PathBuf>,
+    root: PathBuf,
+    options: Options,
+    requires_python: Option<String>,
+}
+
+impl Loaded {
+    fn none(root: PathBuf) -> Loaded {
+        Loaded {
+            path: None,
+            root,
+            options: Options::default(),
+            requires_python: None,
+        }
+    }
+}
+
+/// The parts of `pyproject.toml` heaplint reads; everything else in it is someone else's.
+#[derive(Deserialize)]
+struct Pyproject {
+    tool: Option<Tools>,
+    project: Option<Project>,
+}
+
+#[derive(Deserialize)]
+struct Tools {
+    heaplint: Option<Options>,
+}
+
+#[derive(Deserialize)]
+struct Project {
+    #[serde(rename = "requires-python")]
+    requires_python: Option<String>,
+}
+
+/// The configuration file of `dir`, if it has one.
+fn find_config(dir: &Path) -> Result<Option<Loaded>, ConfigError> {
+    for name in CONFIG_FILES {
+        let path = dir.join(name);
+        if path.is_file()
+            && let Some(loaded) = load(&path, false)?
+        {
+            return Ok(Some(loaded));
+        }
+    }
+    Ok(None)
+}
+
+/// Loads a configuration file. A `pyproject.toml` without `[tool.heaplint]` is no
+/// configuration (`None`) unless `explicit`, when its defaults apply.
+fn load(path: &Path, explicit: bool) -> Result<Option<Loaded>, ConfigError> {
+    let error = |message: String| ConfigError {
+        path: path.to_path_buf(),
+        message,
+    };
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| error(format!("cannot read the configuration file: {e}")))?;
+    let root = path.parent().unwrap_or(Path::new("/")).to_path_buf();
+    let is_pyproject = path
+        .file_name()
+        .is_some_and(|name| name == "pyproject.toml");
+    // The full message: where in the file, and the key or value at fault.
+    let invalid = |e: toml::de::Error| {
+        error(format!(
+            "invalid configuration: {}",
+            e.to_string().trim_end()
+        ))
+    };
+    let (options, requires_python) = if is_pyproject {
+        let pyproject: Pyproject = toml::from_str(&text).map_err(invalid)?;
+        let requires_python = pyproject.project.and_then(|p| p.requires_python);
+        match pyproject.tool.and_then(|tool| tool.heaplint) {
+            Some(options) => (options, requires_python),
+            None if explicit => (Options::default(), requires_python),
+            None => return Ok(None),
+        }
+    } else {
+        let options: Options = toml::from_str(&text).map_err(invalid)?;
+        // ruff reads `requires-python` from a `pyproject.toml` beside a `ruff.toml` too.
+        let requires_python = std::fs::read_to_string(root.join("pyproject.toml"))
+            .ok()
+            .and_then(|text| toml::from_str::<Pyproject>(&text).ok())
+            .and_then(|pyproject| pyproject.project)
+            .and_then(|project| project.requires_python);
+        (options, requires_python)
+    };
+    Ok(Some(Loaded {
+        path: Some(path.to_path_buf()),
+        root,
+        options,
+        requires_python,
+    }))
+}
+
+/// A configuration's settings with the command line's overrides.
+fn resolve(loaded: Loaded, overrides: &Overrides) -> Result<Resolved, ConfigError> {
+    let Loaded {
+        path,
+        root,
+        options,
+        requires_python,
+    } = loaded;
+    let error = |message: String| ConfigError {
+        path: path.clone().unwrap_or_else(|| root.clone()),
+        message,
+    };
+    let empty = Vec::new();
+    for (key, values) in [
+        ("select", &options.select),
+        ("extend-select", &options.extend_select),
+        ("ignore", &options.ignore),
+    ] {
+        rules_matching(values.as_ref().unwrap_or(&empty))
+            .map_err(|unknown| error(format!("`{key}`: {unknown}")))?;
+    }
+    let rules = RuleSelection::all()
+        .with_layer(
+            options.select.as_deref(),
+            options.extend_select.as_deref().unwrap_or_default(),
+            options.ignore.as_deref().unwrap_or_default(),
+        )
+        .map_err(|unknown| error(unknown.to_string()))?
+        .with_layer(
+            overrides.select.as_deref(),
+            &overrides.extend_select,
+            &overrides.ignore,
+        )
+        .map_err(|unknown| error(unknown.to_string()))?;
+    let mut per_file_ignores = Vec::new();
+    for (glob, codes) in options.per_file_ignores.iter().flatten() {
+        let rules = rules_matching(codes)
+            .map_err(|unknown| error(format!("`per-file-ignores` `{glob}`: {unknown}")))?;
+        let globs = PathGlobs::new(&root, [glob])
+            .map_err(|message| error(format!("`per-file-ignores`: {message}")))?;
+        per_file_ignores.push((globs, rules));
+    }
+    let exclude_globs: Vec<&String> = options
+        .exclude
+        .iter()
+        .flatten()
+        .chain(options.extend_exclude.iter().flatten())
+        .collect();
+    let excludes = PathGlobs::new(&root, exclude_globs)
+        .map_err(|message| error(format!("`exclude`: {message}")))?;
+    if options.assume_iterations == Some(0) {
+        return Err(error("`assume-iterations` must be at least 1".to_string()));
+    }
+    let target = overrides
+        .target_version
+        .or(options.target_version)
+        .or_else(|| requires_python.as_deref().and_then(minimum_python))
+        .unwrap_or_default();
+    let settings = Settings {
+        rules,
+        target,
+        assume_iterations: overrides
+            .assume_iterations
+            .or(options.assume_iterations)
+            .unwrap_or(Settings::default().assume_iterations),
+        hot_loop: HotLoop::default().with(options.hot_loop.unwrap_or_default()),
+        retain_sources: overrides.retain_sources,
+    };
+    Ok(Resolved {
+        settings,
+        config: path,
+        root,
+        respect_gitignore: options.respect_gitignore.unwrap_or(true),
+        per_file_ignores,
+        default_excludes: options.exclude.is_none(),
+        excludes,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs_match_like_ruff() {
+        let root = Path::new("/project");
+        let globs = PathGlobs::new(
+            root,
+            [&"tests/*.py".to_string(), &"conftest.py".to_string()],
+        )
+        .unwrap();
+        assert!(globs.matches(Path::new("/project/tests/a.py")));
+        assert!(!globs.matches(Path::new("/elsewhere/tests/a.py")));
+        assert!(globs.matches(Path::new("/project/deep/down/conftest.py")));
+        assert!(!globs.matches(Path::new("/project/src/a.py")));
+    }
+}
