@@ -36,7 +36,7 @@ enum Command {
     /// Check Python files and directories.
     Check(CheckArgs),
     /// Show a rule's documentation, by code or name (`heaplint rule MEM201`), or list them all.
-    Rule { rule: Option<String> },
+    Rule(RuleArgs),
 }
 
 #[derive(clap::Args)]
@@ -151,7 +151,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => check(args),
-        Command::Rule { rule } => explain(rule.as_deref()),
+        Command::Rule(args) => explain(&args),
     }
 }
 
@@ -202,22 +202,69 @@ fn check(args: CheckArgs) -> ExitCode {
     }
 }
 
-fn explain(rule: Option<&str>) -> ExitCode {
+#[derive(clap::Args)]
+struct RuleArgs {
+    /// A rule code or name; without one, the rules are listed.
+    #[arg(conflicts_with = "all")]
+    rule: Option<String>,
+    /// Print every rule's page.
+    #[arg(long)]
+    all: bool,
+    /// `text`, or `json`: an object per rule (code, name, summary, documentation), an array
+    /// of them for `--all` or the list.
+    #[arg(long, value_enum, default_value_t = RuleFormat::Text)]
+    output_format: RuleFormat,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum RuleFormat {
+    Text,
+    Json,
+}
+
+fn rule_json(rule: Rule) -> serde_json::Value {
+    let meta = rule.meta();
+    serde_json::json!({
+        "code": meta.code,
+        "name": meta.name,
+        "summary": meta.summary,
+        "documentation": meta.documentation,
+    })
+}
+
+fn explain(args: &RuleArgs) -> ExitCode {
+    let one = match args
+        .rule
+        .as_deref()
+        .map(|wanted| (wanted, Rule::find(wanted)))
+    {
+        Some((_, Some(rule))) => Some(rule),
+        Some((wanted, None)) => {
+            eprintln!("heaplint: no rule `{wanted}`; `heaplint rule` lists them");
+            return ExitCode::from(EXIT_ERROR);
+        }
+        None => None,
+    };
     let mut out = io::stdout().lock();
-    let written = match rule {
-        None => Rule::ALL.iter().try_for_each(|rule| {
+    let written = match (one, args.output_format) {
+        (Some(rule), RuleFormat::Text) => write!(out, "{}", rule.documentation()),
+        (Some(rule), RuleFormat::Json) => writeln!(out, "{:#}", rule_json(rule)),
+        (None, RuleFormat::Json) => {
+            let all: Vec<_> = Rule::ALL.iter().map(|&rule| rule_json(rule)).collect();
+            writeln!(out, "{:#}", serde_json::Value::Array(all))
+        }
+        (None, RuleFormat::Text) if args.all => {
+            Rule::ALL.iter().enumerate().try_for_each(|(index, rule)| {
+                let separator = if index == 0 { "" } else { "\n" };
+                write!(out, "{separator}{}", rule.documentation())
+            })
+        }
+        (None, RuleFormat::Text) => Rule::ALL.iter().try_for_each(|rule| {
             let meta = rule.meta();
             writeln!(out, "{} {:<30} {}", meta.code, meta.name, meta.summary)
         }),
-        Some(wanted) => match Rule::find(wanted) {
-            Some(rule) => write!(out, "{}", rule.documentation()),
-            None => {
-                eprintln!("heaplint: no rule `{wanted}`; `heaplint rule` lists them");
-                return ExitCode::from(EXIT_ERROR);
-            }
-        },
     };
-    match written {
+    match written.and_then(|()| out.flush()) {
         Err(error) if error.kind() != io::ErrorKind::BrokenPipe => ExitCode::from(EXIT_ERROR),
         _ => ExitCode::SUCCESS,
     }

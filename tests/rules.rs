@@ -232,13 +232,31 @@ fn pages_have_the_expected_sections() {
         let page = rule.documentation();
         let title = format!("# {} `{}`", rule.code(), rule.name());
         assert!(page.starts_with(&title), "{}: title", rule.code());
+        // In this order: what, why (with the reasoning behind it), example and the better
+        // habit, how the cost is computed, and what the rule misses or may get wrong.
+        let mut from = 0;
         for section in [
             "## What it does",
             "## Why is this bad?",
             "## Example",
+            "Use instead:",
             "## Cost model",
+            "## Known limits",
         ] {
-            assert!(page.contains(section), "{}: {section}", rule.code());
+            let at = page[from..].find(section).map(|at| from + at);
+            let at = at.unwrap_or_else(|| panic!("{}: `{section}`, in order", rule.code()));
+            from = at + section.len();
         }
+        let limits = &page[from..];
+        assert!(
+            limits.lines().filter(|line| line.starts_with("- ")).count() >= 2,
+            "{}: Known limits lists at least two specific limits",
+            rule.code()
+        );
+        assert!(
+            !limits.contains("\n## "),
+            "{}: Known limits is last",
+            rule.code()
+        );
     }
 }

@@ -1,0 +1,237 @@
+//! The pre-commit hook (`.pre-commit-hooks.yaml`) installed and run by the real `pre-commit`.
+//!
+//! The hook is built from a snapshot of this working tree (committed files plus uncommitted and
+//! untracked ones, as `pre-commit try-repo` does) committed to a scratch repository, and a
+//! scratch project uses it from its `.pre-commit-config.yaml`, exactly as a user's project
+//! would. `pre-commit try-repo` itself is not used because it makes a new store for every
+//! call, so each call would build heaplint again; here one `PRE_COMMIT_HOME` in a temporary
+//! directory is shared by every step, and heaplint is built once (a release build through pip
+//! and maturin: minutes).
+//!
+//! Needs `pre-commit` on `PATH` (`python3 -m pip install pre-commit`), `git`, PyPI (maturin)
+//! and crates.io. Set `HEAPLINT_SKIP_PRE_COMMIT=1` to skip it; without that a missing
+//! `pre-commit` fails the test rather than passing it silently.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use tempfile::TempDir;
+
+const SKIP: &str = "HEAPLINT_SKIP_PRE_COMMIT";
+
+const HABIT: &str = "def f(x):\n    return x == None\n";
+const CLEAN: &str = "def f(x):\n    return x is None\n";
+
+/// Enough files with long enough names that the file list is longer than the 128 KiB pre-commit
+/// gives one command line, so it runs heaplint more than once.
+const MANY: usize = 3000;
+const LONG_DIRECTORY: &str =
+    "a_package_with_a_long_name_so_that_the_file_list_needs_several_command_lines";
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let output = Command::new("git")
+        .current_dir(dir)
+        .args([
+            "-c",
+            "user.name=heaplint tests",
+            "-c",
+            "user.email=tests@heaplint.invalid",
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(
+        output.status.success(),
+        "git {args:?} in {}: {}",
+        dir.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("utf-8")
+}
+
+fn write(dir: &Path, path: &str, contents: &str) {
+    let path = dir.join(path);
+    fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    fs::write(path, contents).expect("write");
+}
+
+/// Copies this repository's files, as the working tree has them, into a new repository at
+/// `to` and commits them; returns the commit.
+fn snapshot_of_this_repository(to: &Path) -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let listing = git(
+        root,
+        &[
+            "ls-files",
+            "-z",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+        ],
+    );
+    fs::create_dir_all(to).expect("mkdir");
+    for file in listing.split('\0').filter(|file| !file.is_empty()) {
+        let from = root.join(file);
+        if !from.is_file() {
+            continue; // deleted in the working tree
+        }
+        let target = to.join(file);
+        fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
+        fs::copy(&from, &target).expect("copy");
+    }
+    assert!(
+        to.join(".pre-commit-hooks.yaml").is_file(),
+        "the hook manifest is part of the repository"
+    );
+    git(to, &["init", "--quiet"]);
+    git(to, &["add", "--all"]);
+    git(to, &["commit", "--quiet", "--message", "snapshot"]);
+    git(to, &["rev-parse", "HEAD"]).trim().to_string()
+}
+
+struct PreCommit {
+    project: PathBuf,
+    home: PathBuf,
+}
+
+impl PreCommit {
+    /// `pre-commit run heaplint ARGS` in the project: its exit code and its whole output.
+    fn run(&self, args: &[&str]) -> (i32, String) {
+        let Output {
+            status,
+            stdout,
+            stderr,
+        } = Command::new("pre-commit")
+            .current_dir(&self.project)
+            .env("PRE_COMMIT_HOME", &self.home)
+            .env("PRE_COMMIT_COLOR", "never")
+            .env_remove("SKIP")
+            .args(["run", "heaplint", "--color", "never"])
+            .args(args)
+            .output()
+            .expect("pre-commit runs");
+        let output = format!(
+            "{}{}",
+            String::from_utf8_lossy(&stdout),
+            String::from_utf8_lossy(&stderr)
+        );
+        (status.code().unwrap_or(-1), output)
+    }
+}
+
+/// How many times heaplint ran: each run ends with one summary line.
+fn heaplint_runs(output: &str) -> usize {
+    output
+        .lines()
+        .filter(|line| {
+            *line == "No findings." || (line.starts_with("Found ") && line.ends_with('.'))
+        })
+        .count()
+}
+
+fn pre_commit_available() -> bool {
+    Command::new("pre-commit")
+        .arg("--version")
+        .output()
+        .is_ok_and(|output| output.status.success())
+}
+
+#[test]
+fn the_pre_commit_hook_installs_and_runs() {
+    if std::env::var_os(SKIP).is_some_and(|value| value == "1") {
+        eprintln!("{SKIP}=1: the pre-commit hook test is skipped");
+        return;
+    }
+    assert!(
+        pre_commit_available(),
+        "`pre-commit` is not on PATH: install it (`python3 -m pip install pre-commit`, as \
+         .ci/run does), or set {SKIP}=1 to skip this test"
+    );
+
+    let scratch = TempDir::new().expect("tempdir");
+    let hook_repo = scratch.path().join("heaplint");
+    let rev = snapshot_of_this_repository(&hook_repo);
+
+    let project = scratch.path().join("project");
+    fs::create_dir_all(&project).expect("mkdir");
+    git(&project, &["init", "--quiet"]);
+    write(
+        &project,
+        ".pre-commit-config.yaml",
+        &format!(
+            "repos:\n  - repo: {}\n    rev: {rev}\n    hooks:\n      - id: heaplint\n",
+            hook_repo.display()
+        ),
+    );
+    write(&project, "flagged.py", HABIT);
+    write(&project, "clean.py", CLEAN);
+    write(&project, "notes.txt", "x == None\n");
+    git(&project, &["add", "--all"]);
+    let pre_commit = PreCommit {
+        project,
+        home: scratch.path().join("pre-commit-home"),
+    };
+
+    // A file with a finding fails the hook, with the finding printed. This run installs it.
+    let (code, output) = pre_commit.run(&["--files", "flagged.py"]);
+    assert_eq!(code, 1, "a finding fails the hook:\n{output}");
+    assert!(output.contains("heaplint"), "{output}");
+    assert!(output.contains("Failed"), "{output}");
+    assert!(
+        output.contains("MEM101"),
+        "the finding is printed:\n{output}"
+    );
+    assert!(output.contains("flagged.py"), "{output}");
+
+    // A clean file passes.
+    let (code, output) = pre_commit.run(&["--files", "clean.py"]);
+    assert_eq!(code, 0, "a clean file passes:\n{output}");
+    assert!(output.contains("Passed"), "{output}");
+
+    // Files that are not Python are not handed to heaplint at all.
+    let (code, output) = pre_commit.run(&["--files", "notes.txt"]);
+    assert_eq!(code, 0, "{output}");
+    assert!(output.contains("no files to check"), "{output}");
+
+    // Many files: pre-commit splits the list over several runs of heaplint, and one run
+    // with a finding fails the hook even when the runs after it pass.
+    for index in 0..MANY {
+        write(
+            &pre_commit.project,
+            &format!("{LONG_DIRECTORY}/module_{index:05}.py"),
+            CLEAN,
+        );
+    }
+    write(&pre_commit.project, "a_first.py", HABIT);
+    git(&pre_commit.project, &["add", "--all"]);
+    let (code, output) = pre_commit.run(&["--all-files", "--verbose"]);
+    assert_eq!(code, 1, "a finding in the first run fails the hook");
+    assert!(
+        heaplint_runs(&output) >= 2,
+        "the file list is split over several runs:\n{output}"
+    );
+    assert!(output.contains("a_first.py"), "{output}");
+    assert!(output.contains("flagged.py"), "{output}");
+
+    git(
+        &pre_commit.project,
+        &["rm", "--quiet", "--force", "a_first.py", "flagged.py"],
+    );
+    let (code, output) = pre_commit.run(&["--all-files", "--verbose"]);
+    let runs = heaplint_runs(&output);
+    assert_eq!(code, 0, "every file is clean:\n{output}");
+    assert!(
+        runs >= 2,
+        "the file list is split over several runs:\n{output}"
+    );
+    assert_eq!(
+        output.matches("No findings.").count(),
+        runs,
+        "no run found anything:\n{output}"
+    );
+}
