@@ -1,12 +1,11 @@
-//! The pre-commit hook (`.pre-commit-hooks.yaml`) installed and run by the real `pre-commit`.
+//! The pre-commit hook (`.pre-commit-hooks.yaml`) installed and run by the real `pre-commit`,
+//! with `pre-commit try-repo`, as a user trying the hook would.
 //!
 //! The hook is built from a snapshot of this working tree (committed files plus uncommitted and
-//! untracked ones, as `pre-commit try-repo` does) committed to a scratch repository, and a
-//! scratch project uses it from its `.pre-commit-config.yaml`, exactly as a user's project
-//! would. `pre-commit try-repo` itself is not used because it makes a new store for every
-//! call, so each call would build heaplint again; here one `PRE_COMMIT_HOME` in a temporary
-//! directory is shared by every step, and heaplint is built once (a release build through pip
-//! and maturin: minutes).
+//! untracked ones) committed to a scratch repository. `try-repo` makes a new pre-commit store
+//! for every call, so every call installs the hook again: a release build through pip and
+//! maturin. One `CARGO_TARGET_DIR` shared by the calls lets the dependencies be compiled once,
+//! so only the first call takes minutes.
 //!
 //! Needs `pre-commit` on `PATH` (`python3 -m pip install pre-commit`), `git`, PyPI (maturin)
 //! and crates.io. Set `HEAPLINT_SKIP_PRE_COMMIT=1` to skip it; without that a missing
@@ -96,11 +95,15 @@ fn snapshot_of_this_repository(to: &Path) -> String {
 
 struct PreCommit {
     project: PathBuf,
-    home: PathBuf,
+    hook_repo: PathBuf,
+    rev: String,
+    /// Shared by every install, so only the first compiles heaplint's dependencies.
+    cargo_target: PathBuf,
 }
 
 impl PreCommit {
-    /// `pre-commit run heaplint ARGS` in the project: its exit code and its whole output.
+    /// `pre-commit try-repo HOOK_REPO heaplint --ref REV ARGS` in the project: its exit code
+    /// and its whole output.
     fn run(&self, args: &[&str]) -> (i32, String) {
         let Output {
             status,
@@ -108,10 +111,12 @@ impl PreCommit {
             stderr,
         } = Command::new("pre-commit")
             .current_dir(&self.project)
-            .env("PRE_COMMIT_HOME", &self.home)
             .env("PRE_COMMIT_COLOR", "never")
+            .env("CARGO_TARGET_DIR", &self.cargo_target)
             .env_remove("SKIP")
-            .args(["run", "heaplint", "--color", "never"])
+            .arg("try-repo")
+            .arg(&self.hook_repo)
+            .args(["heaplint", "--ref", &self.rev, "--color", "never"])
             .args(args)
             .output()
             .expect("pre-commit runs");
@@ -160,24 +165,19 @@ fn the_pre_commit_hook_installs_and_runs() {
     let project = scratch.path().join("project");
     fs::create_dir_all(&project).expect("mkdir");
     git(&project, &["init", "--quiet"]);
-    write(
-        &project,
-        ".pre-commit-config.yaml",
-        &format!(
-            "repos:\n  - repo: {}\n    rev: {rev}\n    hooks:\n      - id: heaplint\n",
-            hook_repo.display()
-        ),
-    );
     write(&project, "flagged.py", HABIT);
     write(&project, "clean.py", CLEAN);
     write(&project, "notes.txt", "x == None\n");
     git(&project, &["add", "--all"]);
     let pre_commit = PreCommit {
         project,
-        home: scratch.path().join("pre-commit-home"),
+        hook_repo,
+        rev,
+        cargo_target: scratch.path().join("cargo-target"),
     };
 
-    // A file with a finding fails the hook, with the finding printed. This run installs it.
+    // A file with a finding fails the hook, with the finding printed. The first install
+    // compiles everything; later ones only heaplint itself.
     let (code, output) = pre_commit.run(&["--files", "flagged.py"]);
     assert_eq!(code, 1, "a finding fails the hook:\n{output}");
     assert!(output.contains("heaplint"), "{output}");
