@@ -7,9 +7,9 @@
 //! maturin. One `CARGO_TARGET_DIR` shared by the calls lets the dependencies be compiled once,
 //! so only the first call takes minutes.
 //!
-//! Needs `pre-commit` on `PATH` (`python3 -m pip install pre-commit`), `git`, PyPI (maturin)
-//! and crates.io. Set `HEAPLINT_SKIP_PRE_COMMIT=1` to skip it; without that a missing
-//! `pre-commit` fails the test rather than passing it silently.
+//! Uses the `pre-commit` on `PATH`, or installs it from PyPI into a virtual environment; needs
+//! `git`, PyPI (maturin) and crates.io. Set `HEAPLINT_SKIP_PRE_COMMIT=1` to skip it; without
+//! that, a `pre-commit` that cannot be found or installed fails the test.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -94,6 +94,7 @@ fn snapshot_of_this_repository(to: &Path) -> String {
 }
 
 struct PreCommit {
+    program: PathBuf,
     project: PathBuf,
     hook_repo: PathBuf,
     rev: String,
@@ -109,7 +110,7 @@ impl PreCommit {
             status,
             stdout,
             stderr,
-        } = Command::new("pre-commit")
+        } = Command::new(&self.program)
             .current_dir(&self.project)
             .env("PRE_COMMIT_COLOR", "never")
             .env("CARGO_TARGET_DIR", &self.cargo_target)
@@ -139,11 +140,41 @@ fn heaplint_runs(output: &str) -> usize {
         .count()
 }
 
-fn pre_commit_available() -> bool {
-    Command::new("pre-commit")
+fn runs(program: &Path) -> bool {
+    Command::new(program)
         .arg("--version")
         .output()
         .is_ok_and(|output| output.status.success())
+}
+
+/// `pre-commit` from `PATH`, or else installed from PyPI into a virtual environment in
+/// `scratch`, so `cargo test` needs nothing installed beforehand.
+fn pre_commit_program(scratch: &Path) -> Result<PathBuf, String> {
+    let on_path = PathBuf::from("pre-commit");
+    if runs(&on_path) {
+        return Ok(on_path);
+    }
+    let venv = scratch.join("pre-commit-venv");
+    let created = Command::new("python3")
+        .args(["-m", "venv"])
+        .arg(&venv)
+        .status()
+        .is_ok_and(|status| status.success());
+    let installed = created
+        && Command::new(venv.join("bin/python"))
+            .args(["-m", "pip", "install", "--quiet", "pre-commit"])
+            .status()
+            .is_ok_and(|status| status.success());
+    let program = venv.join("bin/pre-commit");
+    if installed && runs(&program) {
+        Ok(program)
+    } else {
+        Err(
+            "`pre-commit` is not on PATH and could not be installed from PyPI with \
+             `python3 -m venv` and pip"
+                .to_string(),
+        )
+    }
 }
 
 #[test]
@@ -152,13 +183,10 @@ fn the_pre_commit_hook_installs_and_runs() {
         eprintln!("{SKIP}=1: the pre-commit hook test is skipped");
         return;
     }
-    assert!(
-        pre_commit_available(),
-        "`pre-commit` is not on PATH: install it (`python3 -m pip install pre-commit`, as \
-         .ci/run does), or set {SKIP}=1 to skip this test"
-    );
-
     let scratch = TempDir::new().expect("tempdir");
+    let program = pre_commit_program(scratch.path()).unwrap_or_else(|problem| {
+        panic!("{problem}; install it, or set {SKIP}=1 to skip this test")
+    });
     let hook_repo = scratch.path().join("heaplint");
     let rev = snapshot_of_this_repository(&hook_repo);
 
@@ -170,6 +198,7 @@ fn the_pre_commit_hook_installs_and_runs() {
     write(&project, "notes.txt", "x == None\n");
     git(&project, &["add", "--all"]);
     let pre_commit = PreCommit {
+        program,
         project,
         hook_repo,
         rev,
