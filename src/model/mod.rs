@@ -691,8 +691,12 @@ fn accumulation(runtime: &Runtime, grown: &Accumulation, n: u64) -> Comparison {
     }
     let version = runtime.version.dotted();
     let assumption = if piece.is_assumed() {
+        let unit = match sequence {
+            Sequence::Tuple => "items",
+            Sequence::Str | Sequence::Bytes => "characters",
+        };
         format!(
-            " (assuming {ASSUMED_PIECE_LENGTH}-character pieces where the source does not show them)"
+            " (assuming {ASSUMED_PIECE_LENGTH} {unit} per piece where the source does not show them)"
         )
     } else {
         String::new()
