@@ -157,6 +157,16 @@ fn line_start(text: &str, offset: TextSize) -> usize {
     text[..offset.to_usize()].rfind('\n').map_or(0, |at| at + 1)
 }
 
+/// The codes of `MEM101, E501 because ...`, upper-cased. Codes are letters then digits; the
+/// list ends at the first word that is not one, so a reason may follow.
+fn code_list(text: &str) -> Vec<String> {
+    text.split([',', ' ', '\t'])
+        .filter(|code| !code.is_empty())
+        .take_while(|code| is_code(code))
+        .map(str::to_ascii_uppercase)
+        .collect()
+}
+
 /// Parses a file-level directive: `# heaplint: noqa`, `#heaplint:noqa: MEM2, MEM101`.
 fn parse_file_level(comment: &str) -> Option<Directive> {
     let lower = comment.to_ascii_lowercase();
@@ -167,14 +177,8 @@ fn parse_file_level(comment: &str) -> Option<Directive> {
     let Some(codes) = rest.trim_start().strip_prefix(':') else {
         return rest.trim().is_empty().then_some(Directive::All);
     };
-    let codes: Vec<String> = codes
-        .split([',', ' ', '\t'])
-        .filter(|code| !code.is_empty())
-        .take_while(|code| is_code(code))
-        .map(str::to_ascii_uppercase)
-        .collect();
     // `# heaplint: noqa:` with no code silences nothing rather than everything.
-    Some(Directive::Codes(codes))
+    Some(Directive::Codes(code_list(codes)))
 }
 
 /// Parses one comment: `# noqa`, `# NOQA: A1, B2`, or a `noqa` after other text in the comment.
@@ -191,14 +195,7 @@ fn parse(comment: &str) -> Option<Directive> {
         // `# noqa` followed by anything but a code list (including `# noqa123`) is blanket.
         return (!rest.starts_with(|c: char| c.is_ascii_alphanumeric())).then_some(Directive::All);
     };
-    // Codes are letters then digits (`MEM101`, `E501`); the list ends at the first word that
-    // is not one, so `# noqa: MEM101 because ...` is fine.
-    let codes: Vec<String> = codes
-        .split([',', ' ', '\t'])
-        .filter(|code| !code.is_empty())
-        .take_while(|code| is_code(code))
-        .map(str::to_ascii_uppercase)
-        .collect();
+    let codes = code_list(codes);
     if codes.is_empty() {
         Some(Directive::All)
     } else {
