@@ -203,10 +203,24 @@ impl Default for Settings {
     }
 }
 
-/// The set of enabled rules.
+/// The set of enabled rules, one bit per rule: the checker asks at every node it visits.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RuleSelection {
-    enabled: Vec<Rule>,
+    enabled: u128,
+}
+
+const _: () = assert!(Rule::ALL.len() <= 128, "RuleSelection holds 128 rules");
+
+fn bit(rule: Rule) -> u128 {
+    1 << (rule as u32)
+}
+
+impl FromIterator<Rule> for RuleSelection {
+    fn from_iter<I: IntoIterator<Item = Rule>>(rules: I) -> Self {
+        RuleSelection {
+            enabled: rules.into_iter().fold(0, |bits, rule| bits | bit(rule)),
+        }
+    }
 }
 
 /// A `--select`/`--ignore` value that names no rule.
@@ -227,9 +241,7 @@ impl std::error::Error for UnknownSelector {}
 
 impl RuleSelection {
     pub fn all() -> Self {
-        RuleSelection {
-            enabled: Rule::ALL.to_vec(),
-        }
+        Rule::ALL.iter().copied().collect()
     }
 
     /// Resolves selectors the way ruff does: for each rule the most specific matching selector
@@ -257,7 +269,7 @@ impl RuleSelection {
                 }
             })
             .collect();
-        Ok(RuleSelection { enabled })
+        Ok(enabled)
     }
 
     /// Applies one layer of settings on top of `self`, as ruff layers a configuration file and
@@ -297,27 +309,26 @@ impl RuleSelection {
                 }
             })
             .collect();
-        Ok(RuleSelection { enabled })
+        Ok(enabled)
     }
 
     /// The selection without the rules `ignored` matches.
     pub fn without(&self, ignored: &[Rule]) -> Self {
-        RuleSelection {
-            enabled: self
-                .enabled
-                .iter()
-                .copied()
-                .filter(|rule| !ignored.contains(rule))
-                .collect(),
-        }
+        self.enabled()
+            .filter(|rule| !ignored.contains(rule))
+            .collect()
     }
 
     pub fn is_enabled(&self, rule: Rule) -> bool {
-        self.enabled.contains(&rule)
+        self.enabled & bit(rule) != 0
     }
 
-    pub fn enabled(&self) -> &[Rule] {
-        &self.enabled
+    /// The enabled rules, in code order.
+    pub fn enabled(&self) -> impl Iterator<Item = Rule> + '_ {
+        Rule::ALL
+            .iter()
+            .copied()
+            .filter(|rule| self.is_enabled(*rule))
     }
 }
 
@@ -381,7 +392,7 @@ mod tests {
     use super::*;
 
     fn codes(selection: &RuleSelection) -> Vec<&'static str> {
-        selection.enabled().iter().map(|r| r.code()).collect()
+        selection.enabled().map(|r| r.code()).collect()
     }
 
     fn strings(values: &[&str]) -> Vec<String> {
@@ -391,7 +402,7 @@ mod tests {
     #[test]
     fn empty_select_enables_everything() {
         let selection = RuleSelection::from_selectors(&[], &[]).unwrap();
-        assert_eq!(selection.enabled().len(), Rule::ALL.len());
+        assert_eq!(selection.enabled().count(), Rule::ALL.len());
     }
 
     #[test]

@@ -58,10 +58,7 @@ pub fn check_paths(
         check_path(path, &resolved.settings_for(&resolver.absolute(path)))
     };
     let check_all = || -> Vec<FileReport> { discovered.files.par_iter().map(check_one).collect() };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .stack_size(CHECK_THREAD_STACK)
-        .build();
-    let mut reports = match pool {
+    let mut reports = match checking_pool() {
         Ok(pool) => pool.install(check_all),
         // Without threads, check on this one: slower, same result.
         Err(_) => discovered.files.iter().map(check_one).collect(),
@@ -75,6 +72,13 @@ pub fn check_paths(
     }));
     reports.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(reports)
+}
+
+/// The thread pool files are checked on: one thread per core, each with a stack deep code fits in.
+pub fn checking_pool() -> Result<rayon::ThreadPool, rayon::ThreadPoolBuildError> {
+    rayon::ThreadPoolBuilder::new()
+        .stack_size(CHECK_THREAD_STACK)
+        .build()
 }
 
 /// Checks source read from standard input as the file `name` (`-` without
@@ -164,6 +168,10 @@ fn diagnose(source: &SourceFile, settings: &Settings) -> Outcome {
     let module = parsed.syntax();
     let model = SemanticModel::build(module, settings.target);
     let findings = checker::check_module(module, &model, source.text(), settings);
+    // Most files have no findings, and then there is nothing for a `noqa` to silence.
+    if findings.is_empty() {
+        return Outcome::Checked(Vec::new());
+    }
     let noqa = NoqaDirectives::from_tokens(parsed.tokens(), source);
     Outcome::Checked(
         findings

@@ -42,8 +42,17 @@ impl NoqaDirectives {
         let mut open_fstrings: Vec<TextSize> = Vec::new();
         let mut previous_end = TextSize::default();
         let mut continued_from: Option<usize> = None;
+        let mut continuations = line_continuations(text).peekable();
         for token in tokens.iter() {
             let range = token.range();
+            // A backslash that ends its line between two tokens continues the logical line,
+            // whose `noqa` goes on its last row, as in ruff. Backslashes before the previous
+            // token's end were inside it (a string or a comment).
+            while let Some(at) = continuations.next_if(|&at| at < range.start().to_usize()) {
+                if at >= previous_end.to_usize() {
+                    continued_from.get_or_insert(line_start(text, previous_end));
+                }
+            }
             let string = match token.kind() {
                 TokenKind::Comment => {
                     let Some(comment) = text.get(range.to_std_range()) else {
@@ -74,20 +83,9 @@ impl NoqaDirectives {
                 _ => None,
             };
             if let Some(string) = string
-                && source.location(string.end()).row != source.location(string.start()).row
+                && spans_lines(&text[string.to_std_range()])
             {
                 directives.map_to_last_row(line_start(text, string.start()), string.end(), source);
-            }
-            // A backslash between two tokens continues the logical line, whose `noqa` goes on
-            // its last row, as in ruff.
-            let gap = text
-                .as_bytes()
-                .get(previous_end.to_usize()..range.start().to_usize())
-                .unwrap_or_default();
-            // Most gaps are empty or a few spaces: look for the backslash before the pair, as a
-            // substring search per token costs more than the rest of this loop.
-            if gap.contains(&b'\\') && continues_line(gap) {
-                continued_from.get_or_insert(line_start(text, previous_end));
             }
             if token.kind() == TokenKind::Newline
                 && let Some(start) = continued_from.take()
@@ -157,12 +155,19 @@ impl NoqaDirectives {
     }
 }
 
-/// The byte offset where the line holding `offset` starts.
-/// True if `gap`, the text between two tokens, holds a backslash that ends its line.
-fn continues_line(gap: &[u8]) -> bool {
-    gap.windows(2).any(|pair| pair == b"\\\n") || gap.windows(3).any(|triple| triple == b"\\\r\n")
+/// The offsets of the backslashes in `text` that end their line, found with one vectorised
+/// search rather than by looking between every pair of tokens.
+fn line_continuations(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'\\', bytes).filter(|&at| matches!(bytes.get(at + 1), Some(b'\n' | b'\r')))
 }
 
+/// Whether a token's text runs over more than one line; cheaper than locating both ends.
+fn spans_lines(token: &str) -> bool {
+    memchr::memchr2(b'\n', b'\r', token.as_bytes()).is_some()
+}
+
+/// The byte offset where the line holding `offset` starts.
 fn line_start(text: &str, offset: TextSize) -> usize {
     text[..offset.to_usize()].rfind('\n').map_or(0, |at| at + 1)
 }

@@ -1,0 +1,62 @@
+//! The floor heaplint's speed is measured against: find, read, decode and parse the same files
+//! `heaplint check` would, in parallel on the same thread pool, and do nothing else.
+//!
+//!     cargo run --release --example parse_only -- PATH...
+//!
+//! It prints how many files it parsed and how many had syntax errors. `bench/run.sh` times it
+//! beside heaplint and ruff.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use rayon::prelude::*;
+use ruff_python_ast::PySourceType;
+
+use heaplint::discover;
+use heaplint::resolve::{ConfigSource, Overrides, Resolver};
+use heaplint::source::SourceFile;
+
+/// The same allocator as the `heaplint` binary, so that the two differ only in the work done.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
+fn main() -> ExitCode {
+    let paths: Vec<PathBuf> = std::env::args_os().skip(1).map(PathBuf::from).collect();
+    let resolver = match Resolver::new(ConfigSource::Nearest, Overrides::default()) {
+        Ok(resolver) => resolver,
+        Err(error) => {
+            eprintln!("parse_only: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let discovered = match discover::discover(&paths, &resolver, false) {
+        Ok(discovered) => discovered,
+        Err(error) => {
+            eprintln!("parse_only: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let parse = |path: &PathBuf| -> bool {
+        SourceFile::read(path).is_ok_and(|source| {
+            ruff_python_parser::parse_unchecked_source(source.text(), PySourceType::Python)
+                .errors()
+                .is_empty()
+        })
+    };
+    let parse_all = || {
+        discovered
+            .files
+            .par_iter()
+            .filter(|(path, _)| !parse(path))
+            .count()
+    };
+    let failed = match heaplint::checking_pool() {
+        Ok(pool) => pool.install(parse_all),
+        Err(_) => parse_all(),
+    };
+    println!(
+        "{} files parsed, {failed} could not be read or parsed",
+        discovered.files.len()
+    );
+    ExitCode::SUCCESS
+}
