@@ -34,7 +34,7 @@ use ruff_text_size::{Ranged, TextRange};
 
 use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, FileReport};
-use crate::noqa::NoqaDirectives;
+use crate::noqa::{NoqaDirectives, NoqaRows};
 use crate::resolve::{ConfigError, Resolver};
 use crate::rules::Finding;
 use crate::semantic::SemanticModel;
@@ -173,15 +173,14 @@ fn diagnose(source: &SourceFile, settings: &Settings) -> Outcome {
         return Outcome::Checked(Vec::new());
     }
     let noqa = NoqaDirectives::from_tokens(parsed.tokens(), source);
+    let mut noqa_rows = NoqaRows::new(parsed.tokens(), source);
     Outcome::Checked(
         findings
             .into_iter()
             .map(|finding| {
                 let start = finding.range().start();
                 let mut diagnostic = price(source, finding, settings);
-                if let Some(row) = noqa.row_for(start) {
-                    diagnostic.noqa_row = row;
-                }
+                diagnostic.noqa_row = noqa_rows.row_for(start);
                 diagnostic
             })
             .filter(|diagnostic| {

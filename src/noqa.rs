@@ -10,7 +10,7 @@
 //! `# heaplint: noqa: MEM2, MEM101` the rules those codes or prefixes match, like ruff's
 //! `# ruff: noqa`.
 
-use ruff_python_ast::token::{TokenKind, Tokens};
+use ruff_python_ast::token::{Token, TokenKind, Tokens};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 use rustc_hash::FxHashMap;
 
@@ -23,9 +23,6 @@ pub struct NoqaDirectives {
     by_row: FxHashMap<usize, Directive>,
     /// File-level directives, merged: `All`, or the codes and prefixes listed.
     file: Option<Directive>,
-    /// From the start of the line a multi-line string (or a backslash-continued line) starts
-    /// on to its end, with the row it ends on; sorted and disjoint.
-    multi_line_strings: Vec<(TextRange, usize)>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -39,76 +36,31 @@ impl NoqaDirectives {
     pub fn from_tokens(tokens: &Tokens, source: &SourceFile) -> NoqaDirectives {
         let text = source.text();
         let mut directives = NoqaDirectives::default();
-        let mut open_fstrings: Vec<TextSize> = Vec::new();
-        let mut previous_end = TextSize::default();
-        let mut continued_from: Option<usize> = None;
-        let mut continuations = line_continuations(text).peekable();
+        // Most files have no directive; one vectorised search saves parsing every comment.
+        if !mentions_noqa(text) {
+            return directives;
+        }
         for token in tokens.iter() {
+            if token.kind() != TokenKind::Comment {
+                continue;
+            }
             let range = token.range();
-            // A backslash that ends its line between two tokens continues the logical line,
-            // whose `noqa` goes on its last row, as in ruff. Backslashes before the previous
-            // token's end were inside it (a string or a comment).
-            while let Some(at) = continuations.next_if(|&at| at < range.start().to_usize()) {
-                if at >= previous_end.to_usize() {
-                    continued_from.get_or_insert(line_start(text, previous_end));
-                }
-            }
-            let string = match token.kind() {
-                TokenKind::Comment => {
-                    let Some(comment) = text.get(range.to_std_range()) else {
-                        continue;
-                    };
-                    let line_start = line_start(text, range.start());
-                    let alone = text[line_start..range.start().to_usize()].trim().is_empty();
-                    match (alone, parse_file_level(comment)) {
-                        (true, Some(directive)) => directives.add_file_level(directive),
-                        _ => {
-                            if let Some(directive) = parse(comment) {
-                                let row = source.location(range.start()).row;
-                                directives.by_row.insert(row, directive);
-                            }
-                        }
-                    }
-                    None
-                }
-                TokenKind::String => Some(range),
-                TokenKind::FStringStart | TokenKind::TStringStart => {
-                    open_fstrings.push(range.start());
-                    None
-                }
-                TokenKind::FStringEnd | TokenKind::TStringEnd => open_fstrings
-                    .pop()
-                    .filter(|_| open_fstrings.is_empty())
-                    .map(|start| TextRange::new(start, range.end())),
-                _ => None,
+            let Some(comment) = text.get(range.to_std_range()) else {
+                continue;
             };
-            if let Some(string) = string
-                && spans_lines(&text[string.to_std_range()])
-            {
-                directives.map_to_last_row(line_start(text, string.start()), string.end(), source);
+            let line_start = line_start(text, range.start());
+            let alone = text[line_start..range.start().to_usize()].trim().is_empty();
+            match (alone, parse_file_level(comment)) {
+                (true, Some(directive)) => directives.add_file_level(directive),
+                _ => {
+                    if let Some(directive) = parse(comment) {
+                        let row = source.location(range.start()).row;
+                        directives.by_row.insert(row, directive);
+                    }
+                }
             }
-            if token.kind() == TokenKind::Newline
-                && let Some(start) = continued_from.take()
-            {
-                directives.map_to_last_row(start, range.start(), source);
-            }
-            previous_end = range.end();
         }
         directives
-    }
-
-    /// Findings from `start` to `end` take their `noqa` on the row `end` is on. Overlapping
-    /// spans merge, so the list stays sorted and disjoint.
-    fn map_to_last_row(&mut self, start: usize, end: TextSize, source: &SourceFile) {
-        let mut span = TextRange::new(TextSize::try_from(start).unwrap_or(end).min(end), end);
-        while let Some((last, _)) = self.multi_line_strings.last()
-            && last.end() >= span.start()
-        {
-            span = span.cover(*last);
-            self.multi_line_strings.pop();
-        }
-        let row = source.location(span.end()).row;
-        self.multi_line_strings.push((span, row));
     }
 
     fn add_file_level(&mut self, directive: Directive) {
@@ -120,18 +72,6 @@ impl NoqaDirectives {
             }
             (None, codes) => Some(codes),
         };
-    }
-
-    /// The row a `noqa` comment must be on for a finding starting at `offset`, when that is not
-    /// the row it starts on: the last row of a multi-line string it is in or on a line with.
-    pub fn row_for(&self, offset: TextSize) -> Option<usize> {
-        let at = self
-            .multi_line_strings
-            .partition_point(|(range, _)| range.end() < offset);
-        self.multi_line_strings
-            .get(at)
-            .filter(|(range, _)| range.start() <= offset)
-            .map(|(_, row)| *row)
     }
 
     /// True if a `noqa` comment on `row`, or a file-level one, silences `rule`.
@@ -153,6 +93,150 @@ impl NoqaDirectives {
             None => false,
         }
     }
+}
+
+/// The row each finding's `noqa` comment goes on. Only the logical lines that hold findings
+/// are looked at, each once: findings come in source order, and most files have few.
+pub struct NoqaRows<'a> {
+    tokens: &'a [Token],
+    source: &'a SourceFile,
+    /// The logical line looked at last, as a byte range, and its multi-line spans.
+    line: TextRange,
+    spans: Vec<(TextRange, usize)>,
+}
+
+impl<'a> NoqaRows<'a> {
+    pub fn new(tokens: &'a Tokens, source: &'a SourceFile) -> NoqaRows<'a> {
+        NoqaRows {
+            tokens,
+            source,
+            line: TextRange::default(),
+            spans: Vec::new(),
+        }
+    }
+
+    /// The row a `noqa` comment must be on for a finding starting at `offset`: the row it
+    /// starts on, or the last row of a multi-line string or backslash continuation it is in
+    /// (or on a line with).
+    pub fn row_for(&mut self, offset: TextSize) -> usize {
+        if !self.line.contains_inclusive(offset) || self.line.is_empty() {
+            self.look_at_line_of(offset);
+        }
+        let at = self
+            .spans
+            .partition_point(|(range, _)| range.end() < offset);
+        self.spans
+            .get(at)
+            .filter(|(range, _)| range.start() <= offset)
+            .map_or_else(|| self.source.location(offset).row, |(_, row)| *row)
+    }
+
+    /// Finds the multi-line strings and backslash continuations of the logical line holding
+    /// `offset`: the tokens after the `Newline` before it, up to the next `Newline`.
+    fn look_at_line_of(&mut self, offset: TextSize) {
+        let tokens = self.tokens;
+        let at = tokens.partition_point(|token| token.end() <= offset);
+        let is_newline = |token: &Token| token.kind() == TokenKind::Newline;
+        let first = tokens[..at]
+            .iter()
+            .rposition(is_newline)
+            .map_or(0, |i| i + 1);
+        let last = tokens[at..]
+            .iter()
+            .position(is_newline)
+            .map_or(tokens.len(), |i| at + i + 1);
+        let previous_end = first
+            .checked_sub(1)
+            .map_or(TextSize::default(), |i| tokens[i].end());
+        let line_end = tokens[first..last]
+            .last()
+            .map_or(offset, |token| token.end().max(offset));
+        self.line = TextRange::new(previous_end.min(line_end), line_end);
+        self.spans = multi_line_spans(&tokens[first..last], previous_end, self.source);
+    }
+}
+
+/// The spans of one logical line whose findings take their `noqa` on a later row, with that
+/// row; sorted and disjoint. `previous_end` is where the token before the line ends.
+fn multi_line_spans(
+    tokens: &[Token],
+    mut previous_end: TextSize,
+    source: &SourceFile,
+) -> Vec<(TextRange, usize)> {
+    let text = source.text();
+    let mut spans = Vec::new();
+    let mut open_fstrings: Vec<TextSize> = Vec::new();
+    let mut continued_from: Option<usize> = None;
+    for token in tokens {
+        let range = token.range();
+        // A backslash that ends its line between two tokens continues the logical line, whose
+        // `noqa` goes on its last row, as in ruff.
+        let gap = text
+            .get(previous_end.to_usize()..range.start().to_usize())
+            .unwrap_or_default();
+        if line_continuations(gap).next().is_some() {
+            continued_from.get_or_insert(line_start(text, previous_end));
+        }
+        let string = match token.kind() {
+            TokenKind::String => Some(range),
+            TokenKind::FStringStart | TokenKind::TStringStart => {
+                open_fstrings.push(range.start());
+                None
+            }
+            TokenKind::FStringEnd | TokenKind::TStringEnd => open_fstrings
+                .pop()
+                .filter(|_| open_fstrings.is_empty())
+                .map(|start| TextRange::new(start, range.end())),
+            _ => None,
+        };
+        if let Some(string) = string
+            && spans_lines(&text[string.to_std_range()])
+        {
+            map_to_last_row(
+                &mut spans,
+                line_start(text, string.start()),
+                string.end(),
+                source,
+            );
+        }
+        if token.kind() == TokenKind::Newline
+            && let Some(start) = continued_from.take()
+        {
+            map_to_last_row(&mut spans, start, range.start(), source);
+        }
+        previous_end = range.end();
+    }
+    spans
+}
+
+/// Findings from `start` to `end` take their `noqa` on the row `end` is on. Overlapping spans
+/// merge, so the list stays sorted and disjoint.
+fn map_to_last_row(
+    spans: &mut Vec<(TextRange, usize)>,
+    start: usize,
+    end: TextSize,
+    source: &SourceFile,
+) {
+    let mut span = TextRange::new(TextSize::try_from(start).unwrap_or(end).min(end), end);
+    while let Some((last, _)) = spans.last()
+        && last.end() >= span.start()
+    {
+        span = span.cover(*last);
+        spans.pop();
+    }
+    let row = source.location(span.end()).row;
+    spans.push((span, row));
+}
+
+/// Whether `text` holds `noqa` in any case.
+fn mentions_noqa(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr2_iter(b'q', b'Q', bytes).any(|at| {
+        at >= 2
+            && bytes
+                .get(at - 2..at + 2)
+                .is_some_and(|word| word.eq_ignore_ascii_case(b"noqa"))
+    })
 }
 
 /// The offsets of the backslashes in `text` that end their line, found with one vectorised
@@ -260,5 +344,43 @@ mod tests {
         );
         assert_eq!(parse_file_level("# noqa"), None);
         assert_eq!(parse_file_level("# heaplint: noqa please"), None);
+    }
+
+    /// The `noqa` row of every occurrence of `needle` in `text`.
+    fn rows_of(text: &str, needle: &str) -> Vec<usize> {
+        let source = SourceFile::new("t.py".into(), text.to_string());
+        let parsed = ruff_python_parser::parse_module(text).expect("valid test source");
+        let mut rows = NoqaRows::new(parsed.tokens(), &source);
+        text.match_indices(needle)
+            .map(|(at, _)| rows.row_for(TextSize::try_from(at).expect("small")))
+            .collect()
+    }
+
+    #[test]
+    fn rows_follow_multi_line_strings_and_continuations() {
+        let text = "a = x == None\nb = f(x == None, '''\n''')\nc = x == None + \\\r\n  1\nd = (x == None,\n  x == None)\n";
+        assert_eq!(rows_of(text, "x == None"), [1, 3, 5, 6, 7]);
+        let fstring = "y = x == None or f'''{x}\n'''\nz = x == None\n";
+        assert_eq!(rows_of(fstring, "x == None"), [2, 3]);
+    }
+
+    #[test]
+    fn a_long_logical_line_is_looked_at_once_and_still_right() {
+        let mut text = String::from("values = [\n");
+        for _ in 0..1000 {
+            text.push_str("    x == None,\n");
+        }
+        text.push_str("    x == None, '''\n''']\nafter = x == None\n");
+        let rows = rows_of(&text, "x == None");
+        let expected: Vec<usize> = (2..=1001).chain([1003, 1004]).collect();
+        assert_eq!(rows, expected);
+    }
+
+    #[test]
+    fn mentions_noqa_in_any_case() {
+        assert!(mentions_noqa("x = 1  # NoQa"));
+        assert!(mentions_noqa("noqa"));
+        assert!(!mentions_noqa("q = no + qa"));
+        assert!(!mentions_noqa("qa"));
     }
 }

@@ -7,7 +7,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::walk::{self, Context, Declaration, Hooks, NewBinding, Node};
 use super::{
-    Binding, BindingKind, Loop, LoopId, LoopNode, Reference, Scope, ScopeId, ScopeNode,
+    Binding, BindingKind, Bindings, Loop, LoopId, LoopNode, Reference, Scope, ScopeId, ScopeNode,
     SemanticModel, Usage,
 };
 use crate::config::TargetVersion;
@@ -36,6 +36,19 @@ struct Builder<'a> {
 impl<'a> Builder<'a> {
     fn scope_mut(&mut self, id: ScopeId) -> &mut Scope<'a> {
         &mut self.model.scopes[id.index()]
+    }
+
+    /// Kept out of line: `expr` runs at every node, and inlining this into it made every call
+    /// pay for this one's stack frame.
+    #[inline(never)]
+    fn record_load(&mut self, context: &Context<'a>, expr: &'a Expr, name: &'a ast::ExprName) {
+        let reference = Reference {
+            name: name.id.as_str(),
+            range: name.range,
+            loop_id: context.loop_id(),
+            usage: usage(expr, context.parents()),
+        };
+        self.scope_mut(context.scope()).references.push(reference);
     }
 }
 
@@ -81,8 +94,8 @@ impl<'a> Hooks<'a> for Builder<'a> {
         self.scope_mut(binding.scope)
             .bindings
             .entry(binding.name)
-            .or_default()
-            .push(entry);
+            .and_modify(|bindings| bindings.push(entry))
+            .or_insert(Bindings::One(entry));
     }
 
     fn declare(&mut self, context: &Context<'a>, declaration: Declaration<'a>) {
@@ -107,13 +120,7 @@ impl<'a> Hooks<'a> for Builder<'a> {
         if let Expr::Name(name) = expr
             && name.ctx == ExprContext::Load
         {
-            let reference = Reference {
-                name: name.id.as_str(),
-                range: name.range,
-                loop_id: context.loop_id(),
-                usage: usage(expr, context.parents()),
-            };
-            self.scope_mut(context.scope()).references.push(reference);
+            self.record_load(context, expr, name);
         }
     }
 }

@@ -218,6 +218,30 @@ pub enum Usage<'a> {
     Other,
 }
 
+/// The bindings of one name in one scope. Most names are bound once, and keeping that one
+/// inline saves an allocation per name.
+#[derive(Debug)]
+pub(crate) enum Bindings<'a> {
+    One(Binding<'a>),
+    Many(Vec<Binding<'a>>),
+}
+
+impl<'a> Bindings<'a> {
+    pub(crate) fn push(&mut self, binding: Binding<'a>) {
+        match self {
+            Bindings::One(first) => *self = Bindings::Many(vec![*first, binding]),
+            Bindings::Many(list) => list.push(binding),
+        }
+    }
+
+    fn as_slice(&self) -> &[Binding<'a>] {
+        match self {
+            Bindings::One(binding) => std::slice::from_ref(binding),
+            Bindings::Many(list) => list,
+        }
+    }
+}
+
 /// A load of a name.
 #[derive(Clone, Copy, Debug)]
 pub struct Reference<'a> {
@@ -233,7 +257,7 @@ pub struct Scope<'a> {
     pub node: ScopeNode<'a>,
     pub parent: Option<ScopeId>,
     children: Vec<ScopeId>,
-    bindings: FxHashMap<&'a str, Vec<Binding<'a>>>,
+    bindings: FxHashMap<&'a str, Bindings<'a>>,
     references: Vec<Reference<'a>>,
     declared_global: FxHashSet<&'a str>,
     declared_nonlocal: FxHashSet<&'a str>,
@@ -261,7 +285,7 @@ impl<'a> Scope<'a> {
 
     /// Every binding of `name` in this scope, in source order.
     pub fn bindings_of(&self, name: &str) -> &[Binding<'a>] {
-        self.bindings.get(name).map_or(&[], Vec::as_slice)
+        self.bindings.get(name).map_or(&[], Bindings::as_slice)
     }
 
     /// Every name bound here with its bindings, in no particular order.
