@@ -1,34 +1,135 @@
-//! The one walk that runs the rules.
+//! The rules, run over what the one walk found.
 //!
-//! The checker follows the same traversal as the semantic model's builder ([`walk`]), so at
-//! every node it knows the scope and loop it is in, and hands the node to the rules that care
-//! about that kind of node. Rules report [`Finding`]s back through [`Checker::report`].
+//! A module is walked once. While the semantic builder walks it, a [`Recorder`] rides along
+//! ([`Observer`]) and keeps, with a copy of the walk's context, each node some enabled rule may
+//! report on. Most rules need the finished model (is this name a global? how many times does
+//! this loop run?), so they run afterwards, over the recorded nodes in walk order: the
+//! [`Checker`] hands each to the rules that care about that kind of node, and they report
+//! [`Finding`]s back through [`Checker::report`].
 
-use ruff_python_ast::{self as ast, Expr, ExprContext, ModModule, Stmt};
+use ruff_python_ast::{self as ast, Expr, ExprContext, Stmt};
 use ruff_text_size::TextRange;
 use rustc_hash::FxHashSet;
 
 use crate::config::Settings;
 use crate::model::{Iterations, Scenario};
 use crate::rules::{self, Finding, Rule};
-use crate::semantic::walk::{self, Context, Hooks};
-use crate::semantic::{LoopId, LoopNode, ScopeId, ScopeNode, SemanticModel};
+use crate::semantic::walk::{Context, Observer, ScopeClass, Snapshots};
+use crate::semantic::{LoopId, SemanticModel};
 
-/// Runs every enabled rule over `module` and returns the findings in source order.
+/// Notes, during the builder's walk, the nodes the enabled rules will look at.
+pub struct Recorder<'a> {
+    settings: &'a Settings,
+    /// The nodes, and the walk's context at each, in the same order.
+    events: Vec<At<'a>>,
+    contexts: Snapshots<'a>,
+}
+
+/// A node (or a scope's end) some rule looks at.
+enum At<'a> {
+    Stmt(&'a Stmt),
+    Expr(&'a Expr),
+    LeaveScope,
+}
+
+impl<'a> Recorder<'a> {
+    pub fn new(settings: &'a Settings) -> Self {
+        Recorder {
+            settings,
+            events: Vec::new(),
+            contexts: Snapshots::default(),
+        }
+    }
+
+    fn enabled(&self, rule: Rule) -> bool {
+        self.settings.rules.is_enabled(rule)
+    }
+
+    fn record(&mut self, at: At<'a>, context: &Context<'a>) {
+        self.events.push(at);
+        self.contexts.take(context);
+    }
+
+    /// Loads only matter to the hot-loop rules, which look at loops inside functions, off the
+    /// exit path. Every name and attribute is a load, so this filter keeps the recording small.
+    fn in_function_loop(context: &Context<'a>) -> bool {
+        context.loop_id().is_some()
+            && context.frame_class() == ScopeClass::Function
+            && !context.in_exit_path()
+    }
+}
+
+impl<'a> Observer<'a> for Recorder<'a> {
+    fn stmt(&mut self, context: &Context<'a>, stmt: &'a Stmt) {
+        let accumulates = matches!(stmt, Stmt::AugAssign(_) | Stmt::Assign(_))
+            && context.loop_id().is_some()
+            && (self.enabled(Rule::StringConcatInLoop) || self.enabled(Rule::TupleConcatInLoop));
+        if accumulates {
+            self.record(At::Stmt(stmt), context);
+        }
+    }
+
+    fn expr(&mut self, context: &Context<'a>, expr: &'a Expr) {
+        if context.in_annotation() {
+            return;
+        }
+        let wanted = match expr {
+            Expr::Compare(_) => {
+                self.enabled(Rule::NoneComparison)
+                    || self.enabled(Rule::SingletonComparison)
+                    || self.enabled(Rule::LiteralIdentityComparison)
+            }
+            Expr::BinOp(binop) => {
+                binop.op == ast::Operator::Add && self.enabled(Rule::ChainedStringConcat)
+            }
+            Expr::ListComp(_) | Expr::SetComp(_) => self.enabled(Rule::ListComprehensionInCall),
+            Expr::Name(name) => {
+                name.ctx == ExprContext::Load
+                    && self.enabled(Rule::GlobalLookupInHotLoop)
+                    && Self::in_function_loop(context)
+            }
+            Expr::Attribute(attribute) => {
+                attribute.ctx == ExprContext::Load
+                    && self.enabled(Rule::ModuleAttributeInHotLoop)
+                    && Self::in_function_loop(context)
+            }
+            _ => false,
+        };
+        if wanted {
+            self.record(At::Expr(expr), context);
+        }
+    }
+
+    fn leave_scope(&mut self, context: &Context<'a>) {
+        if context.scope_class() == ScopeClass::Function && self.enabled(Rule::ListBuiltForOnePass)
+        {
+            self.record(At::LeaveScope, context);
+        }
+    }
+}
+
+/// Runs the enabled rules over what `recorder` kept and returns the findings in source order.
 pub fn check_module<'a>(
-    module: &'a ModModule,
     model: &'a SemanticModel<'a>,
+    recorder: Recorder<'a>,
     source: &'a str,
     settings: &'a Settings,
 ) -> Vec<Finding> {
-    let checker = Checker {
+    let mut checker = Checker {
         model,
         source,
         settings,
         findings: Vec::new(),
         reported_hot_loads: FxHashSet::default(),
     };
-    let mut findings = walk::walk_module(module, checker).findings;
+    recorder
+        .contexts
+        .replay(|index, context| match recorder.events[index] {
+            At::Stmt(stmt) => checker.stmt(context, stmt),
+            At::Expr(expr) => checker.expr(context, expr),
+            At::LeaveScope => checker.leave_scope(context),
+        });
+    let mut findings = checker.findings;
     findings.sort_by_key(|finding| (finding.range.start(), finding.rule));
     findings
 }
@@ -127,18 +228,7 @@ impl std::fmt::Display for Hotness {
     }
 }
 
-impl<'a> Hooks<'a> for Checker<'a> {
-    fn enter_scope(&mut self, node: ScopeNode<'a>, parent: Option<ScopeId>) -> ScopeId {
-        // The builder walked the same tree, so the scope is always there.
-        self.model
-            .scope_id(node)
-            .unwrap_or(parent.unwrap_or(ScopeId::MODULE))
-    }
-
-    fn enter_loop(&mut self, node: LoopNode<'a>, _context: &Context<'a>) -> Option<LoopId> {
-        self.model.loop_id(node)
-    }
-
+impl<'a> Checker<'a> {
     fn leave_scope(&mut self, context: &Context<'a>) {
         let scope = context.scope();
         if self.model.scope(scope).is_function() && self.enabled(Rule::ListBuiltForOnePass) {

@@ -7,8 +7,10 @@
 //!    [`resolve`] finds for it in the configuration files;
 //! 2. [`source`]: bytes to decoded text with a line index;
 //! 3. parse (`ruff_python_parser`);
-//! 4. [`semantic`]: the scopes, bindings and loops of the module;
-//! 5. [`checker`]: one walk that calls the [`rules`], which report findings;
+//! 4. [`semantic`]: the scopes, bindings and loops of the module, in one walk that also
+//!    keeps, for the checker, the nodes the enabled rules look at;
+//! 5. [`checker`]: the [`rules`] run over those nodes with the finished model, and report
+//!    findings;
 //! 6. [`noqa`]: findings silenced by `# noqa` comments are dropped;
 //! 7. [`model`]: each finding's scenario priced for the target version;
 //! 8. [`report`]: one renderer per output format.
@@ -166,8 +168,9 @@ fn diagnose(source: &SourceFile, settings: &Settings) -> Outcome {
         return Outcome::SyntaxError(Box::new(place(source, error.location, message)));
     }
     let module = parsed.syntax();
-    let model = SemanticModel::build(module, settings.target);
-    let findings = checker::check_module(module, &model, source.text(), settings);
+    let recorder = checker::Recorder::new(settings);
+    let (model, recorder) = SemanticModel::build_observed(module, settings.target, recorder);
+    let findings = checker::check_module(&model, recorder, source.text(), settings);
     // Most files have no findings, and then there is nothing for a `noqa` to silence.
     if findings.is_empty() {
         return Outcome::Checked(Vec::new());

@@ -5,14 +5,18 @@ use ruff_python_ast::{self as ast, Expr, ExprContext, Stmt};
 use ruff_text_size::Ranged;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::walk::{self, Context, Declaration, Hooks, NewBinding, Node};
+use super::walk::{self, Context, Declaration, Hooks, NewBinding, Node, Observer};
 use super::{
     Binding, BindingKind, Bindings, Loop, LoopId, LoopNode, Reference, Scope, ScopeId, ScopeNode,
     SemanticModel, Usage,
 };
 use crate::config::TargetVersion;
 
-pub(super) fn build(module: &ast::ModModule, target: TargetVersion) -> SemanticModel<'_> {
+pub(super) fn build<'a, O: Observer<'a>>(
+    module: &'a ast::ModModule,
+    target: TargetVersion,
+    observer: O,
+) -> (SemanticModel<'a>, O) {
     let model = SemanticModel {
         scopes: Vec::new(),
         scope_ids: FxHashMap::default(),
@@ -22,18 +26,22 @@ pub(super) fn build(module: &ast::ModModule, target: TargetVersion) -> SemanticM
         imported_packages: FxHashSet::default(),
         target,
     };
-    let mut model = walk::walk_module(module, Builder { model }).model;
+    let Builder {
+        mut model,
+        observer,
+    } = walk::walk_module(module, Builder { model, observer });
     model.trip_counts = (0..model.loops.len())
         .map(|index| model.count_trips(LoopId(u32::try_from(index).unwrap_or(u32::MAX))))
         .collect();
-    model
+    (model, observer)
 }
 
-struct Builder<'a> {
+struct Builder<'a, O> {
     model: SemanticModel<'a>,
+    observer: O,
 }
 
-impl<'a> Builder<'a> {
+impl<'a, O> Builder<'a, O> {
     fn scope_mut(&mut self, id: ScopeId) -> &mut Scope<'a> {
         &mut self.model.scopes[id.index()]
     }
@@ -52,7 +60,7 @@ impl<'a> Builder<'a> {
     }
 }
 
-impl<'a> Hooks<'a> for Builder<'a> {
+impl<'a, O: Observer<'a>> Hooks<'a> for Builder<'a, O> {
     fn enter_scope(&mut self, node: ScopeNode<'a>, parent: Option<ScopeId>) -> ScopeId {
         let id = ScopeId(u32::try_from(self.model.scopes.len()).unwrap_or(u32::MAX));
         self.model.scopes.push(Scope::new(node, parent));
@@ -122,6 +130,15 @@ impl<'a> Hooks<'a> for Builder<'a> {
         {
             self.record_load(context, expr, name);
         }
+        self.observer.expr(context, expr);
+    }
+
+    fn stmt(&mut self, context: &Context<'a>, stmt: &'a Stmt) {
+        self.observer.stmt(context, stmt);
+    }
+
+    fn leave_scope(&mut self, context: &Context<'a>) {
+        self.observer.leave_scope(context);
     }
 }
 

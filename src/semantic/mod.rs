@@ -385,7 +385,16 @@ pub struct SemanticModel<'a> {
 impl<'a> SemanticModel<'a> {
     /// Builds the model of `module` as CPython `target` would compile it.
     pub fn build(module: &'a ast::ModModule, target: TargetVersion) -> SemanticModel<'a> {
-        builder::build(module, target)
+        builder::build(module, target, ()).0
+    }
+
+    /// Builds the model and lets `observer` see the same walk.
+    pub fn build_observed<O: walk::Observer<'a>>(
+        module: &'a ast::ModModule,
+        target: TargetVersion,
+        observer: O,
+    ) -> (SemanticModel<'a>, O) {
+        builder::build(module, target, observer)
     }
 
     pub fn scope(&self, id: ScopeId) -> &Scope<'a> {

@@ -49,9 +49,23 @@ pub struct Context<'a> {
     parents: Vec<Node<'a>>,
     in_annotation: bool,
     in_exit_path: bool,
+    /// Where in `parents` the innermost statement is, kept so that finding it does not mean
+    /// searching up through a deeply nested expression.
+    statement_at: Option<usize>,
 }
 
 impl<'a> Context<'a> {
+    fn empty() -> Self {
+        Context {
+            scopes: Vec::new(),
+            loop_id: None,
+            parents: Vec::new(),
+            in_annotation: false,
+            in_exit_path: false,
+            statement_at: None,
+        }
+    }
+
     /// The scope the current node is evaluated in.
     pub fn scope(&self) -> ScopeId {
         self.scopes.last().map_or(ScopeId::MODULE, |(id, _)| *id)
@@ -66,6 +80,13 @@ impl<'a> Context<'a> {
             .map(|(_, class)| *class)
             .find(|class| *class != ScopeClass::Comprehension)
             .unwrap_or(ScopeClass::Module)
+    }
+
+    /// The kind of the scope the current node is evaluated in.
+    pub fn scope_class(&self) -> ScopeClass {
+        self.scopes
+            .last()
+            .map_or(ScopeClass::Module, |(_, class)| *class)
     }
 
     /// The innermost loop, within the current function, that the current node runs in.
@@ -88,10 +109,10 @@ impl<'a> Context<'a> {
 
     /// The innermost statement containing the current node.
     pub fn statement(&self) -> Option<&'a Stmt> {
-        self.parents.iter().rev().find_map(|node| match node {
-            Node::Stmt(stmt) => Some(*stmt),
-            Node::Expr(_) => None,
-        })
+        match self.parents.get(self.statement_at?) {
+            Some(Node::Stmt(stmt)) => Some(*stmt),
+            _ => None,
+        }
     }
 
     /// True inside an annotation, which rules ignore: it is typing, not runtime work.
@@ -103,6 +124,83 @@ impl<'a> Context<'a> {
     /// on the way out, which runs at most once per call or only when something went wrong.
     pub fn in_exit_path(&self) -> bool {
         self.in_exit_path
+    }
+}
+
+/// Copies of the walk's context taken at chosen nodes, for code that looks at those nodes
+/// after the walk. They are stored end to end, so that taking one allocates nothing of its own.
+///
+/// A copy keeps the ancestors rules look at: the innermost statement and the expressions
+/// below it, at most [`SNAPSHOT_EXPRESSIONS`] of those (the nearest), not the statements
+/// around it. Copying every ancestor would make a 50,000-operand `+` chain, a node per operand
+/// each 50,000 deep, quadratic.
+#[derive(Default)]
+pub struct Snapshots<'a> {
+    scopes: Vec<(ScopeId, ScopeClass)>,
+    parents: Vec<Node<'a>>,
+    marks: Vec<Mark>,
+}
+
+pub const SNAPSHOT_EXPRESSIONS: usize = 256;
+
+/// Where one snapshot's scopes and parents end in the shared stores, and its other fields.
+struct Mark {
+    scopes_end: usize,
+    parents_end: usize,
+    loop_id: Option<LoopId>,
+    in_annotation: bool,
+    in_exit_path: bool,
+    has_statement: bool,
+}
+
+impl<'a> Snapshots<'a> {
+    pub fn take(&mut self, context: &Context<'a>) {
+        self.scopes.extend_from_slice(&context.scopes);
+        let parents = &context.parents;
+        let statement = context
+            .statement_at
+            .and_then(|at| Some((at, *parents.get(at)?)));
+        let expressions_from = match statement {
+            Some((at, node)) => {
+                self.parents.push(node);
+                at + 1
+            }
+            None => 0,
+        };
+        let nearest = parents.len().saturating_sub(SNAPSHOT_EXPRESSIONS);
+        self.parents
+            .extend_from_slice(&parents[expressions_from.max(nearest)..]);
+        self.marks.push(Mark {
+            has_statement: statement.is_some(),
+            scopes_end: self.scopes.len(),
+            parents_end: self.parents.len(),
+            loop_id: context.loop_id,
+            in_annotation: context.in_annotation,
+            in_exit_path: context.in_exit_path,
+        });
+    }
+
+    /// Calls `visit` with the index and the restored context of each snapshot, in the order
+    /// they were taken.
+    pub fn replay(&self, mut visit: impl FnMut(usize, &Context<'a>)) {
+        let mut context = Context::empty();
+        let (mut scopes_start, mut parents_start) = (0, 0);
+        for (index, mark) in self.marks.iter().enumerate() {
+            context.scopes.clear();
+            context
+                .scopes
+                .extend_from_slice(&self.scopes[scopes_start..mark.scopes_end]);
+            context.parents.clear();
+            context
+                .parents
+                .extend_from_slice(&self.parents[parents_start..mark.parents_end]);
+            context.loop_id = mark.loop_id;
+            context.in_annotation = mark.in_annotation;
+            context.in_exit_path = mark.in_exit_path;
+            context.statement_at = mark.has_statement.then_some(0);
+            visit(index, &context);
+            (scopes_start, parents_start) = (mark.scopes_end, mark.parents_end);
+        }
     }
 }
 
@@ -140,16 +238,26 @@ pub trait Hooks<'a> {
     fn expr(&mut self, _context: &Context<'a>, _expr: &'a Expr) {}
 }
 
+/// A pass that rides along with the semantic builder's walk: it sees the same statements,
+/// expressions and scope exits, in the same context, while the model is still being built.
+/// The checker uses it to note what its rules must look at once the model is complete, so
+/// that a module is walked once, not once to build the model and again to check it.
+pub trait Observer<'a> {
+    /// Called on every statement before its children.
+    fn stmt(&mut self, _context: &Context<'a>, _stmt: &'a Stmt) {}
+    /// Called on every expression before its children.
+    fn expr(&mut self, _context: &Context<'a>, _expr: &'a Expr) {}
+    /// Called when the walk is about to leave the current scope.
+    fn leave_scope(&mut self, _context: &Context<'a>) {}
+}
+
+/// No observer: the model alone.
+impl Observer<'_> for () {}
+
 /// Walks `module` through `hooks` and returns them.
 pub fn walk_module<'a, H: Hooks<'a>>(module: &'a ast::ModModule, hooks: H) -> H {
     let mut walker = Walker {
-        context: Context {
-            scopes: Vec::new(),
-            loop_id: None,
-            parents: Vec::new(),
-            in_annotation: false,
-            in_exit_path: false,
-        },
+        context: Context::empty(),
         hooks,
         depth: 0,
     };
@@ -576,9 +684,12 @@ impl<'a, H: Hooks<'a>> Visitor<'a> for Walker<'a, H> {
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
         self.deeper(|walker| {
             walker.hooks.stmt(&walker.context, stmt);
+            let outer_statement = walker.context.statement_at;
+            walker.context.statement_at = Some(walker.context.parents.len());
             walker.context.parents.push(Node::Stmt(stmt));
             walker.statement(stmt);
             walker.context.parents.pop();
+            walker.context.statement_at = outer_statement;
         });
     }
 
