@@ -4,8 +4,8 @@
 //! decorators run in the enclosing scope, a `for` loop's iterable runs once outside the loop
 //! while a `while` test runs every iteration, a comprehension's first iterable runs outside the
 //! comprehension, a walrus inside a comprehension binds in the enclosing function. That logic
-//! lives here, once. The semantic [`builder`](super::builder) and the [`Checker`](crate::checker)
-//! both walk through it, so they cannot disagree about where a node is.
+//! lives here, once. The semantic builder walks through it, and the checker sees the same walk
+//! through an [`Observer`], so the two cannot disagree about where a node is.
 
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{
