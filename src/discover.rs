@@ -57,9 +57,12 @@ pub fn discover(
                 found.files.push((path, resolved));
             }
             // Reading a FIFO or a device could block forever.
-            Ok(_) => found
-                .errors
-                .push((path, "not a regular file or directory".to_string())),
+            Ok(metadata) => {
+                let kind = crate::source::kind_of(metadata.file_type());
+                found
+                    .errors
+                    .push((path, format!("not a regular file or directory: {kind}")));
+            }
             Err(error) => found.errors.push((path, error.to_string())),
         }
     }

@@ -3,7 +3,8 @@
 //! else UTF-8), plus the line index that turns byte offsets into rows and character columns.
 
 use std::fmt;
-use std::io;
+use std::fs;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use ruff_source_file::LineIndex;
@@ -42,7 +43,7 @@ impl fmt::Display for ReadError {
 impl SourceFile {
     /// Reads and decodes `path`.
     pub fn read(path: &Path) -> Result<SourceFile, ReadError> {
-        let bytes = std::fs::read(path).map_err(ReadError::Io)?;
+        let bytes = read_regular_file(path).map_err(ReadError::Io)?;
         let text = decode(&bytes).map_err(ReadError::Decode)?;
         Ok(SourceFile::new(path.to_path_buf(), text))
     }
@@ -70,6 +71,50 @@ impl SourceFile {
             row: line_column.line.get(),
             column: line_column.column.get(),
         }
+    }
+}
+
+/// Reads `path` if it is a regular file. It is opened without blocking and checked once open,
+/// so a FIFO or a device, even one that replaced a file since the walk saw it, is refused
+/// rather than waited on.
+fn read_regular_file(path: &Path) -> io::Result<Vec<u8>> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let mut file = options.open(path)?;
+    let metadata = file.metadata()?;
+    if !metadata.is_file() {
+        let kind = kind_of(metadata.file_type());
+        return Err(io::Error::other(format!("not a regular file: {kind}")));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
+    file.read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// What a file that is not a regular file is, for the message that refuses it.
+pub fn kind_of(file_type: fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a FIFO";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+        if file_type.is_char_device() {
+            return "a character device";
+        }
+        if file_type.is_block_device() {
+            return "a block device";
+        }
+    }
+    if file_type.is_dir() {
+        "a directory"
+    } else {
+        "a special file"
     }
 }
 
