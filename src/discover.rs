@@ -57,9 +57,12 @@ pub fn discover(
                 found.files.push((path, resolved));
             }
             // Reading a FIFO or a device could block forever.
-            Ok(_) => found
-                .errors
-                .push((path, "not a regular file or directory".to_string())),
+            Ok(metadata) => {
+                let kind = crate::source::kind_of(metadata.file_type());
+                found
+                    .errors
+                    .push((path, format!("not a regular file or directory: {kind}")));
+            }
             Err(error) => found.errors.push((path, error.to_string())),
         }
     }
@@ -128,7 +131,8 @@ fn walk(root: &Path, resolver: &Resolver, found: &mut Discovered) -> Result<(), 
             Ok(_) => {}
             Err(error) => {
                 let path = error.path().unwrap_or(root).to_path_buf();
-                found.errors.push((path, error.to_string()));
+                let reason = walk_error_reason(&error, &path);
+                found.errors.push((path, reason));
             }
         }
     }
@@ -136,6 +140,16 @@ fn walk(root: &Path, resolver: &Resolver, found: &mut Discovered) -> Result<(), 
     match config_error {
         Some(error) => Err(error),
         None => Ok(()),
+    }
+}
+
+/// Why the walk could not look at `path`. walkdir's own message repeats the path, which the
+/// report shows anyway.
+fn walk_error_reason(error: &walkdir::Error, path: &Path) -> String {
+    match error.io_error() {
+        Some(io) if path.is_dir() => format!("could not read directory: {io}"),
+        Some(io) => io.to_string(),
+        None => error.to_string(),
     }
 }
 

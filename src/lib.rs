@@ -99,7 +99,14 @@ pub fn check_stdin(
         .for_path(name)?
         .settings_for(&resolver.absolute(name));
     let report = match source::decode(bytes) {
-        Ok(text) => check_source(SourceFile::new(name.to_path_buf(), text), &settings),
+        Ok(text) => {
+            let check = || check_source(SourceFile::new(name.to_path_buf(), text), &settings);
+            // On the pool like a file: the main thread's stack is too small for deep code.
+            match checking_pool() {
+                Ok(pool) => pool.install(check),
+                Err(_) => check(),
+            }
+        }
         Err(reason) => FileReport::failed(
             name.to_path_buf(),
             None,

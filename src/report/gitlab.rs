@@ -8,6 +8,7 @@
 
 use std::io::{self, Write};
 
+use serde::{Serialize, Serializer};
 use serde_json::{Value, json};
 
 use super::{cost_line, fingerprints, problem_kind, relative_path};
@@ -15,16 +16,26 @@ use crate::diagnostic::{Diagnostic, FileReport};
 use crate::model::{Growth, Severity};
 
 pub fn render(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
-    let mut issues = Vec::new();
-    for report in reports {
-        let path = relative_path(&report.path);
-        for (diagnostic, fingerprint) in report.diagnostics.iter().zip(fingerprints(report)) {
-            issues.push(issue(&path, diagnostic, fingerprint));
-        }
-    }
     // No byte-order mark: GitLab rejects a report that starts with one.
-    serde_json::to_writer_pretty(&mut *out, &issues)?;
+    serde_json::to_writer_pretty(&mut *out, &Issues(reports))?;
     writeln!(out)
+}
+
+/// The issues, written as they are built rather than all held as JSON values at once.
+struct Issues<'a>(&'a [FileReport]);
+
+impl Serialize for Issues<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().flat_map(|report| {
+            let path = relative_path(&report.path);
+            let fingerprints = fingerprints(report);
+            report
+                .diagnostics
+                .iter()
+                .zip(fingerprints)
+                .map(move |(diagnostic, fingerprint)| issue(&path, diagnostic, fingerprint))
+        }))
+    }
 }
 
 fn issue(path: &str, diagnostic: &Diagnostic, fingerprint: String) -> Value {

@@ -16,6 +16,8 @@ use std::borrow::Cow;
 use std::io::{self, Write};
 use std::path::{Component, Path};
 
+use rustc_hash::FxHashMap;
+
 use crate::diagnostic::{Diagnostic, FileReport};
 use crate::model::{Cost, IterationsSource, grouped, human_bytes, human_duration, signed};
 
@@ -126,52 +128,102 @@ fn problem_kind(message: &str) -> &str {
 /// code and text. Line numbers are left out on purpose. Without the source (it could not be
 /// read), the message stands in for the text.
 fn fingerprints(report: &FileReport) -> Vec<String> {
-    let lines: Vec<&str> = report
+    let lines = report
         .source
         .as_ref()
-        .map(|source| source.text().lines().collect())
+        .map(|source| source_lines(source.text()))
         .unwrap_or_default();
     let path = relative_path(&report.path);
-    let mut seen: rustc_hash::FxHashMap<(Option<&str>, String), usize> = Default::default();
+    // Everything but the occurrence index is hashed once per code and rows: a line with
+    // thousands of findings is not hashed thousands of times.
+    let mut prefixes: FxHashMap<(&str, usize, usize), [Fnv; 2]> = FxHashMap::default();
+    let mut seen: FxHashMap<[Fnv; 2], usize> = FxHashMap::default();
     report
         .diagnostics
         .iter()
         .map(|diagnostic| {
-            let code = diagnostic.rule.map(|rule| rule.code());
+            let kind = diagnostic
+                .rule
+                .map_or_else(|| problem_kind(&diagnostic.message), |rule| rule.code());
             let first = diagnostic.location.row.saturating_sub(1);
             let last = diagnostic.end_location.row.max(diagnostic.location.row);
-            let text = match lines.get(first..last.min(lines.len())) {
-                Some(flagged) if !flagged.is_empty() => flagged
-                    .iter()
-                    .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-                _ => diagnostic.message.clone(),
+            let prefix = match lines.get(first..last.min(lines.len())) {
+                Some(flagged) if !flagged.is_empty() => *prefixes
+                    .entry((kind, first, last))
+                    .or_insert_with(|| hash_prefix(kind, &path, |fnv| collapsed(fnv, flagged))),
+                _ => hash_prefix(kind, &path, |fnv| fnv.write(diagnostic.message.as_bytes())),
             };
-            let occurrence = seen.entry((code, text.clone())).or_insert(0);
-            let key = format!(
-                "{}\0{path}\0{text}\0{occurrence}",
-                code.unwrap_or(problem_kind(&diagnostic.message))
-            );
+            let occurrence = seen.entry(prefix).or_insert(0);
+            let index = occurrence.to_string();
             *occurrence += 1;
-            format!(
-                "{:016x}{:016x}",
-                fnv1a(key.as_bytes(), 0),
-                fnv1a(key.as_bytes(), 1)
-            )
+            let [first_half, second_half] = prefix.map(|fnv| fnv.write(index.as_bytes()).0);
+            format!("{first_half:016x}{second_half:016x}")
         })
         .collect()
 }
 
-/// 64-bit FNV-1a, seeded so two runs give 128 bits. Stable across Rust versions and platforms,
-/// unlike the standard library's hasher.
-fn fnv1a(bytes: &[u8], seed: u8) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for &byte in std::iter::once(&seed).chain(bytes) {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+/// The lines of `text` as the line index counts them: ended by LF, CRLF or a lone CR.
+fn source_lines(text: &str) -> Vec<&str> {
+    let mut lines = Vec::new();
+    let mut rest = text;
+    while let Some(end) = memchr::memchr2(b'\n', b'\r', rest.as_bytes()) {
+        lines.push(&rest[..end]);
+        let after = if rest[end..].starts_with("\r\n") {
+            end + 2
+        } else {
+            end + 1
+        };
+        rest = &rest[after..];
     }
-    hash
+    if !rest.is_empty() {
+        lines.push(rest);
+    }
+    lines
+}
+
+/// Both fingerprint hashes of `{kind}\0{path}\0{text}\0`, where `text` is what `write_text`
+/// writes; the occurrence index follows.
+fn hash_prefix(kind: &str, path: &str, write_text: impl Fn(Fnv) -> Fnv) -> [Fnv; 2] {
+    [0, 1].map(|seed| {
+        let fnv = Fnv::seeded(seed).write(kind.as_bytes()).write(b"\0");
+        write_text(fnv.write(path.as_bytes()).write(b"\0")).write(b"\0")
+    })
+}
+
+/// Writes the lines with each run of whitespace as one space, joined by `\n`.
+fn collapsed(mut fnv: Fnv, lines: &[&str]) -> Fnv {
+    for (row, line) in lines.iter().enumerate() {
+        if row > 0 {
+            fnv = fnv.write(b"\n");
+        }
+        for (index, word) in line.split_whitespace().enumerate() {
+            if index > 0 {
+                fnv = fnv.write(b" ");
+            }
+            fnv = fnv.write(word.as_bytes());
+        }
+    }
+    fnv
+}
+
+/// 64-bit FNV-1a, seeded so two runs give 128 bits. Stable across Rust versions and platforms,
+/// unlike the standard library's hasher; fed piece by piece, so a prefix's state can be kept.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct Fnv(u64);
+
+impl Fnv {
+    fn seeded(seed: u8) -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325).write(&[seed])
+    }
+
+    fn write(self, bytes: &[u8]) -> Fnv {
+        let mut hash = self.0;
+        for &byte in bytes {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        Fnv(hash)
+    }
 }
 
 /// A cost's figures in one line: `+5.0 MB in +970 allocations, peak +1.2 KB, O(n^2),
@@ -298,5 +350,42 @@ impl Totals {
             ));
         }
         sentence
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::rules::Rule;
+    use crate::source::SourceFile;
+
+    /// The values are those of `heaplint/v1` before the hash was fed piece by piece: FNV-1a of
+    /// `MEM101\0a.py\0y == None\0{occurrence}`, seeded with 0 and 1.
+    #[test]
+    fn fingerprints_are_stable_and_rows_end_at_any_line_break() {
+        let text = "x = 1\r  y  ==  None\ry == None\r\n".to_string();
+        let at_row = |row| {
+            let mut diagnostic = Diagnostic::file_problem("m".to_string());
+            diagnostic.rule = Some(Rule::NoneComparison);
+            diagnostic.location.row = row;
+            diagnostic.end_location.row = row;
+            diagnostic
+        };
+        let report = FileReport {
+            path: PathBuf::from("a.py"),
+            source: Some(SourceFile::new(PathBuf::from("a.py"), text)),
+            diagnostics: vec![at_row(2), at_row(3), at_row(2)],
+            internal_error: false,
+        };
+        assert_eq!(
+            fingerprints(&report),
+            [
+                "8d98b020f58523bfb3b0bec50b21636a",
+                "8d98af20f585220cb3b0bfc50b21651d",
+                "8d98b220f5852725b3b0bcc50b216004",
+            ]
+        );
     }
 }

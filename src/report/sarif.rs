@@ -12,6 +12,7 @@
 
 use std::io::{self, Write};
 
+use serde::{Serialize, Serializer};
 use serde_json::{Value, json};
 
 use super::{cost_line, fingerprints, problem_kind, relative_path};
@@ -27,71 +28,113 @@ const FINGERPRINT_KEY: &str = "heaplint/v1";
 const FULL_DESCRIPTION_LIMIT: usize = 1024;
 
 pub fn render(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
+    let notifications: Vec<Value> = reports.iter().flat_map(notifications).collect();
+    let log = Log {
+        schema: SCHEMA,
+        runs: [Run {
+            column_kind: "unicodeCodePoints",
+            invocations: [json!({
+                "executionSuccessful": !reports.iter().any(|report| report.internal_error),
+                "toolExecutionNotifications": notifications,
+            })],
+            results: Results(reports),
+            tool: tool(),
+        }],
+        version: "2.1.0",
+    };
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    writeln!(out)
+}
+
+/// The log, written as it is built: a result at a time, so tens of thousands of findings are
+/// not all held as JSON values at once. Fields in alphabetical order, as `json!` writes them.
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    runs: [Run<'a>; 1],
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    column_kind: &'static str,
+    invocations: [Value; 1],
+    results: Results<'a>,
+    tool: Value,
+}
+
+struct Results<'a>(&'a [FileReport]);
+
+impl Serialize for Results<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().flat_map(results))
+    }
+}
+
+fn tool() -> Value {
     let rules: Vec<Value> = Rule::ALL
         .iter()
         .map(|&rule| rule_descriptor(rule))
         .collect();
-    let mut results = Vec::new();
-    let mut notifications = Vec::new();
-    for report in reports {
-        let uri = uri_reference(&relative_path(&report.path));
-        for (diagnostic, fingerprint) in report.diagnostics.iter().zip(fingerprints(report)) {
-            let location = json!({ "physicalLocation": physical_location(&uri, diagnostic) });
-            match diagnostic.rule {
-                Some(rule) => {
-                    let mut text = diagnostic.message.clone();
-                    if let Some(cost) = &diagnostic.cost {
-                        text.push_str(&format!("\ncost: {}", cost_line(cost)));
-                    }
-                    let mut properties = json!({ "severity": diagnostic.severity });
-                    if let Some(cost) = &diagnostic.cost {
-                        properties["cost"] = json!(cost);
-                    }
-                    if let Some(help) = &diagnostic.help {
-                        properties["help"] = json!(help);
-                    }
-                    results.push(json!({
-                        "ruleId": rule.code(),
-                        "ruleIndex": Rule::ALL.iter().position(|&r| r == rule),
-                        "level": level(diagnostic.severity),
-                        "message": { "text": text },
-                        "locations": [location],
-                        "partialFingerprints": { FINGERPRINT_KEY: fingerprint },
-                        "properties": properties,
-                    }));
-                }
-                None => notifications.push(json!({
-                    "descriptor": { "id": problem_kind(&diagnostic.message) },
-                    "level": "error",
-                    "message": { "text": diagnostic.message },
-                    "locations": [location],
-                })),
-            }
+    json!({
+        "driver": {
+            "name": "heaplint",
+            "version": env!("CARGO_PKG_VERSION"),
+            "semanticVersion": env!("CARGO_PKG_VERSION"),
+            "informationUri": INFORMATION_URI,
+            "rules": rules,
         }
-    }
-    let log = json!({
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {
-                "driver": {
-                    "name": "heaplint",
-                    "version": env!("CARGO_PKG_VERSION"),
-                    "semanticVersion": env!("CARGO_PKG_VERSION"),
-                    "informationUri": INFORMATION_URI,
-                    "rules": rules,
-                }
-            },
-            "invocations": [{
-                "executionSuccessful": !reports.iter().any(|report| report.internal_error),
-                "toolExecutionNotifications": notifications,
-            }],
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }]
-    });
-    serde_json::to_writer_pretty(&mut *out, &log)?;
-    writeln!(out)
+    })
+}
+
+/// A result per finding of `report`.
+fn results(report: &FileReport) -> impl Iterator<Item = Value> + '_ {
+    let uri = uri_reference(&relative_path(&report.path));
+    let fingerprints = fingerprints(report);
+    report
+        .diagnostics
+        .iter()
+        .zip(fingerprints)
+        .filter_map(move |(diagnostic, fingerprint)| {
+            let rule = diagnostic.rule?;
+            let mut text = diagnostic.message.clone();
+            let mut properties = json!({ "severity": diagnostic.severity });
+            if let Some(cost) = &diagnostic.cost {
+                text.push_str(&format!("\ncost: {}", cost_line(cost)));
+                properties["cost"] = json!(cost);
+            }
+            if let Some(help) = &diagnostic.help {
+                properties["help"] = json!(help);
+            }
+            Some(json!({
+                "ruleId": rule.code(),
+                "ruleIndex": Rule::ALL.iter().position(|&r| r == rule),
+                "level": level(diagnostic.severity),
+                "message": { "text": text },
+                "locations": [{ "physicalLocation": physical_location(&uri, diagnostic) }],
+                "partialFingerprints": { FINGERPRINT_KEY: fingerprint },
+                "properties": properties,
+            }))
+        })
+}
+
+/// A notification per problem that stopped `report`'s file from being checked.
+fn notifications(report: &FileReport) -> impl Iterator<Item = Value> + '_ {
+    let uri = uri_reference(&relative_path(&report.path));
+    report
+        .diagnostics
+        .iter()
+        .filter(|diagnostic| diagnostic.rule.is_none())
+        .map(move |diagnostic| {
+            json!({
+                "descriptor": { "id": problem_kind(&diagnostic.message) },
+                "level": "error",
+                "message": { "text": diagnostic.message },
+                "locations": [{ "physicalLocation": physical_location(&uri, diagnostic) }],
+            })
+        })
 }
 
 fn level(severity: Severity) -> &'static str {

@@ -17,6 +17,17 @@ use crate::model::Severity;
 /// How many of the costliest findings the closing ranking lists.
 const RANKED: usize = 5;
 
+/// Lines of source drawn either side of a finding.
+const CONTEXT_LINES: usize = 1;
+
+/// A line longer than this many bytes is not drawn: a finding on one is shown without a
+/// snippet, and so is a finding past column 10,000. Drawing it would copy the line into the
+/// report once per finding on it.
+const MAX_LINE: usize = 10_000;
+
+/// A finding spanning more source than this many bytes is shown without a snippet.
+const MAX_SNIPPET: usize = 64 * 1024;
+
 pub fn render(
     reports: &[FileReport],
     options: RenderOptions,
@@ -29,6 +40,7 @@ pub fn render(
     };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(options.width)
+        .with_context_lines(CONTEXT_LINES)
         .with_links(false);
     for report in reports {
         let name = report.path.display().to_string();
@@ -37,20 +49,14 @@ pub fn render(
             .as_ref()
             .map_or(Cow::Borrowed(""), |source| drawable(source.text()));
         for diagnostic in &report.diagnostics {
-            let source = Snippet {
-                name: &name,
-                text: &text,
-            };
-            // Without a snippet miette shows no file name, so the message carries it.
-            let message = if source.text.is_empty() {
-                format!("{name}: {}", printable(&diagnostic.message))
-            } else {
-                printable(&diagnostic.message).into_owned()
-            };
+            let snippet = report
+                .source
+                .as_ref()
+                .and_then(|_| Snippet::around(&name, &text, diagnostic));
             let rendered = Rendered {
                 diagnostic,
-                message,
-                source,
+                message: headline(&name, report, diagnostic, snippet.is_some()),
+                snippet,
                 label: label(diagnostic),
                 show_derivation: options.show_derivation,
             };
@@ -115,6 +121,25 @@ fn drawable(text: &str) -> Cow<'_, str> {
     )
 }
 
+/// The message, printable. miette shows where only above a snippet, so without one the
+/// message starts with the path, and the row and column when the file could be read.
+fn headline(
+    name: &str,
+    report: &FileReport,
+    diagnostic: &diagnostic::Diagnostic,
+    has_snippet: bool,
+) -> String {
+    let message = printable(&diagnostic.message);
+    match (has_snippet, &report.source) {
+        (true, _) => message.into_owned(),
+        (false, Some(_)) => {
+            let location = diagnostic.location;
+            format!("{name}:{}:{}: {message}", location.row, location.column)
+        }
+        (false, None) => format!("{name}: {message}"),
+    }
+}
+
 /// The label under the highlighted span: the rule's name (the header already shows where).
 fn label(diagnostic: &diagnostic::Diagnostic) -> String {
     match diagnostic.rule {
@@ -126,7 +151,7 @@ fn label(diagnostic: &diagnostic::Diagnostic) -> String {
 struct Rendered<'a> {
     diagnostic: &'a diagnostic::Diagnostic,
     message: String,
-    source: Snippet<'a>,
+    snippet: Option<Snippet<'a>>,
     label: String,
     show_derivation: bool,
 }
@@ -175,13 +200,13 @@ impl Diagnostic for Rendered<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        (!self.source.text.is_empty()).then_some(&self.source as &dyn SourceCode)
+        self.snippet
+            .as_ref()
+            .map(|snippet| snippet as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        if self.source.text.is_empty() {
-            return None;
-        }
+        self.snippet.as_ref()?;
         let range = self.diagnostic.range;
         let span = SourceSpan::new(usize::from(range.start()).into(), usize::from(range.len()));
         let label = LabeledSpan::new_with_span(Some(self.label.clone()), span);
@@ -189,11 +214,75 @@ impl Diagnostic for Rendered<'_> {
     }
 }
 
-/// The file's text under its name, without copying it.
+/// The lines a finding's snippet draws, under the file's name. miette counts lines from the
+/// start of the text it is given, once per finding; given the whole file, the report would
+/// take time quadratic in its size.
 #[derive(Debug)]
 struct Snippet<'a> {
     name: &'a str,
+    /// Whole lines of the file.
     text: &'a str,
+    /// Where `text` starts in the file, in bytes, and on which line (0-based).
+    offset: usize,
+    line: usize,
+}
+
+impl<'a> Snippet<'a> {
+    /// The snippet for `diagnostic` in `text` (its file's drawable text), or `None` when its
+    /// lines are too long to draw.
+    fn around(name: &'a str, text: &'a str, diagnostic: &diagnostic::Diagnostic) -> Option<Self> {
+        let bytes = text.as_bytes();
+        let range = diagnostic.range;
+        let (start, end) = (usize::from(range.start()), usize::from(range.end()));
+        let first = line_start(bytes, start)?;
+        let last = line_end(bytes, end.saturating_sub(1).max(start))?;
+        if last - first > MAX_SNIPPET {
+            return None;
+        }
+        let mut window = first..last;
+        let mut lines_before = 0;
+        for _ in 0..CONTEXT_LINES {
+            match window
+                .start
+                .checked_sub(1)
+                .and_then(|at| line_start(bytes, at))
+            {
+                Some(previous) => (window.start, lines_before) = (previous, lines_before + 1),
+                None => break,
+            }
+        }
+        for _ in 0..CONTEXT_LINES {
+            match (window.end < bytes.len()).then(|| line_end(bytes, window.end)) {
+                Some(Some(next)) => window.end = next,
+                _ => break,
+            }
+        }
+        Some(Snippet {
+            name,
+            text: text.get(window.clone())?,
+            offset: window.start,
+            line: diagnostic.location.row.checked_sub(1 + lines_before)?,
+        })
+    }
+}
+
+/// The start of the line `at` is on; `None` if that is more than `MAX_LINE` bytes back.
+fn line_start(bytes: &[u8], at: usize) -> Option<usize> {
+    let from = at.saturating_sub(MAX_LINE);
+    match memchr::memrchr(b'\n', bytes.get(from..at)?) {
+        Some(newline) => Some(from + newline + 1),
+        None => (from == 0).then_some(0),
+    }
+}
+
+/// The end of the line `at` is on, past its line break; `None` if that is more than
+/// `MAX_LINE` bytes on.
+fn line_end(bytes: &[u8], at: usize) -> Option<usize> {
+    let to = bytes.len().min(at + MAX_LINE);
+    match memchr::memchr(b'\n', bytes.get(at..to)?) {
+        Some(newline) => Some(at + newline + 1),
+        None => (to == bytes.len()).then_some(to),
+    }
 }
 
 impl SourceCode for Snippet<'_> {
@@ -203,15 +292,28 @@ impl SourceCode for Snippet<'_> {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
-        let contents = self
+        let local = span
+            .offset()
+            .checked_sub(self.offset)
+            .ok_or(MietteError::OutOfBounds)?;
+        let contents = self.text.read_span(
+            &SourceSpan::new(local.into(), span.len()),
+            context_lines_before,
+            context_lines_after,
+        )?;
+        // miette counts the column in bytes; the other formats count characters.
+        let byte_column = contents.column();
+        let column = self
             .text
-            .read_span(span, context_lines_before, context_lines_after)?;
+            .get(local.saturating_sub(byte_column)..local)
+            .map_or(byte_column, |before| before.chars().count());
+        let window = contents.span();
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.to_string(),
             contents.data(),
-            *contents.span(),
-            contents.line(),
-            contents.column(),
+            SourceSpan::new((window.offset() + self.offset).into(), window.len()),
+            contents.line() + self.line,
+            column,
             contents.line_count(),
         )))
     }
