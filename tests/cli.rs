@@ -331,6 +331,22 @@ fn deeply_nested_and_huge_code_does_not_crash() {
     );
 }
 
+/// Standard input is checked on a thread with the checking threads' big stack, not on the main
+/// thread, whose 8 MiB a long `+` chain overflows.
+#[test]
+fn deep_code_on_standard_input_does_not_crash() {
+    let dir = TempDir::new().expect("tempdir");
+    let chain = format!("x = 'a' + {}'b'\n", "y + ".repeat(500_000));
+    let output = heaplint(dir.path())
+        .args(["check", "--output-format", "concise", "-"])
+        .write_stdin(chain)
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(stdout.starts_with("-:1:5: MEM202"), "{stdout}");
+}
+
 fn indent(text: &str) -> String {
     text.lines().map(|line| format!("    {line}\n")).collect()
 }
