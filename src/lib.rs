@@ -27,6 +27,7 @@ pub mod rules;
 pub mod semantic;
 pub mod source;
 
+use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
@@ -78,14 +79,38 @@ pub fn check_paths(
 
 /// The thread pool files are checked on: one thread per core, each with a stack deep code fits in.
 pub fn checking_pool() -> Result<rayon::ThreadPool, rayon::ThreadPoolBuildError> {
+    checking_threads().build()
+}
+
+thread_local! {
+    /// Whether this thread is one of [`checking_threads`], with the deep stack.
+    static ON_CHECKING_THREAD: Cell<bool> = const { Cell::new(false) };
+}
+
+fn checking_threads() -> rayon::ThreadPoolBuilder {
     rayon::ThreadPoolBuilder::new()
         .stack_size(CHECK_THREAD_STACK)
-        .build()
+        .start_handler(|_| ON_CHECKING_THREAD.set(true))
+}
+
+/// Runs `check` where the stack is a checking thread's: here when this is one, else on a new
+/// thread (this may be the main thread, whose 8 MiB a 500,000-term `+` chain overflows), else,
+/// when none can be started, here all the same.
+fn on_checking_thread<T: Send>(check: impl FnOnce() -> T + Send) -> T {
+    if ON_CHECKING_THREAD.get() {
+        return check();
+    }
+    match checking_threads().num_threads(1).build() {
+        Ok(pool) => pool.install(check),
+        Err(_) => check(),
+    }
 }
 
 /// Checks source read from standard input as the file `name` (`-` without
 /// `--stdin-filename`): its configuration, `per-file-ignores` and target version are those of
-/// that path. `None` when `force_exclude` and the configuration excludes `name`.
+/// that path. `None` when `force_exclude` and the configuration excludes `name`. The check
+/// runs on a thread with the deep stack of [`checking_pool`]'s threads: the calling thread
+/// when it is one.
 pub fn check_stdin(
     bytes: &[u8],
     name: &Path,
@@ -98,21 +123,14 @@ pub fn check_stdin(
     let settings = resolver
         .for_path(name)?
         .settings_for(&resolver.absolute(name));
-    let report = match source::decode(bytes) {
-        Ok(text) => {
-            let check = || check_source(SourceFile::new(name.to_path_buf(), text), &settings);
-            // On the pool like a file: the main thread's stack is too small for deep code.
-            match checking_pool() {
-                Ok(pool) => pool.install(check),
-                Err(_) => check(),
-            }
-        }
+    let report = on_checking_thread(|| match source::decode(bytes) {
+        Ok(text) => check_source(SourceFile::new(name.to_path_buf(), text), &settings),
         Err(reason) => FileReport::failed(
             name.to_path_buf(),
             None,
             Diagnostic::file_problem(format!("SyntaxError: {reason}")),
         ),
-    };
+    });
     Ok(Some(report))
 }
 

@@ -506,6 +506,17 @@ fn nesting_too_deep_for_the_main_thread_on_standard_input() {
     assert_eq!(lines, ["-:1:200005: MEM101 Comparison to `None` with `==`"]);
 }
 
+/// The fuzz target's find: a 500,000-term `+` chain on standard input overflowed the main
+/// thread's 8 MiB while the same file given as a path was fine.
+#[test]
+fn a_long_chain_on_standard_input_is_checked_on_a_deep_stack() {
+    let dir = TempDir::new().expect("tempdir");
+    let chain = format!("x = 'a' + {}'b'\n", "y + ".repeat(500_000));
+    let (lines, code) = concise_stdin(dir.path(), chain.as_bytes());
+    assert_eq!(code, 1, "{lines:?}");
+    assert!(lines[0].starts_with("-:1:5: MEM202"), "{lines:?}");
+}
+
 #[test]
 fn deeply_nested_and_huge_code_does_not_crash() {
     let dir = TempDir::new().expect("tempdir");
