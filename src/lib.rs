@@ -14,6 +14,7 @@
 //! 8. [`report`]: one renderer per output format.
 
 pub mod checker;
+pub mod compile_errors;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
@@ -29,9 +30,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use ruff_python_ast::PySourceType;
 use ruff_text_size::{Ranged, TextRange};
 
+use crate::compile_errors::CompileError;
 use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, FileReport};
 use crate::noqa::{NoqaDirectives, NoqaRows};
@@ -158,15 +159,18 @@ enum Outcome {
 }
 
 /// Parses, checks, applies `noqa` and prices the findings; a syntax error instead when the
-/// file does not parse.
+/// file would not compile on the target version.
 fn diagnose(source: &SourceFile, settings: &Settings) -> Outcome {
-    let parsed = ruff_python_parser::parse_unchecked_source(source.text(), PySourceType::Python);
-    if let Some(error) = parsed.errors().first() {
-        let message = format!("SyntaxError: {}", error.error);
-        return Outcome::SyntaxError(Box::new(place(source, error.location, message)));
+    let parsed = compile_errors::parse(source.text(), settings.target);
+    if let Some(error) = compile_errors::parse_error(&parsed) {
+        return syntax_error(source, error);
     }
     let module = parsed.syntax();
-    let model = SemanticModel::build(module, settings.target);
+    let (model, compile_error) =
+        SemanticModel::build_checked(module, source.text(), settings.target);
+    if let Some(error) = compile_error {
+        return syntax_error(source, error);
+    }
     let findings = checker::check_module(module, &model, source.text(), settings);
     // Most files have no findings, and then there is nothing for a `noqa` to silence.
     if findings.is_empty() {
@@ -190,6 +194,11 @@ fn diagnose(source: &SourceFile, settings: &Settings) -> Outcome {
             })
             .collect(),
     )
+}
+
+fn syntax_error(source: &SourceFile, error: CompileError) -> Outcome {
+    let message = format!("SyntaxError: {}", error.message);
+    Outcome::SyntaxError(Box::new(place(source, error.range, message)))
 }
 
 /// A diagnostic at `range` with rows and columns filled in.

@@ -10,9 +10,15 @@ use super::{
     Binding, BindingKind, Bindings, Loop, LoopId, LoopNode, Reference, Scope, ScopeId, ScopeNode,
     SemanticModel, Usage,
 };
+use crate::compile_errors::{CompileChecker, CompileError};
 use crate::config::TargetVersion;
 
-pub(super) fn build(module: &ast::ModModule, target: TargetVersion) -> SemanticModel<'_> {
+/// Builds the model of `module`; with a `compile` checker, also finds the first compile error.
+pub(super) fn build<'a>(
+    module: &'a ast::ModModule,
+    target: TargetVersion,
+    compile: Option<CompileChecker<'a>>,
+) -> (SemanticModel<'a>, Option<CompileError>) {
     let model = SemanticModel {
         scopes: Vec::new(),
         scope_ids: FxHashMap::default(),
@@ -22,15 +28,18 @@ pub(super) fn build(module: &ast::ModModule, target: TargetVersion) -> SemanticM
         imported_packages: FxHashSet::default(),
         target,
     };
-    let mut model = walk::walk_module(module, Builder { model }).model;
+    let Builder { mut model, compile } = walk::walk_module(module, Builder { model, compile });
     model.trip_counts = (0..model.loops.len())
         .map(|index| model.count_trips(LoopId(u32::try_from(index).unwrap_or(u32::MAX))))
         .collect();
-    model
+    let error = compile.and_then(|compile| compile.finish(&model));
+    (model, error)
 }
 
 struct Builder<'a> {
     model: SemanticModel<'a>,
+    /// Fed from this walk rather than walking the module again.
+    compile: Option<CompileChecker<'a>>,
 }
 
 impl<'a> Builder<'a> {
@@ -75,6 +84,9 @@ impl<'a> Hooks<'a> for Builder<'a> {
     }
 
     fn bind(&mut self, context: &Context<'a>, binding: NewBinding<'a>) {
+        if let Some(compile) = &mut self.compile {
+            compile.bind(context, &binding);
+        }
         if matches!(binding.kind, BindingKind::AugmentedAssignment { .. }) {
             // `s += x` reads `s` before it stores it.
             let reference = Reference {
@@ -116,11 +128,19 @@ impl<'a> Hooks<'a> for Builder<'a> {
         }
     }
 
+    fn stmt(&mut self, context: &Context<'a>, stmt: &'a Stmt) {
+        if let Some(compile) = &mut self.compile {
+            compile.stmt(context, &self.model, stmt);
+        }
+    }
+
     fn expr(&mut self, context: &Context<'a>, expr: &'a Expr) {
         if let Expr::Name(name) = expr
             && name.ctx == ExprContext::Load
         {
             self.record_load(context, expr, name);
+        } else if let Some(compile) = &mut self.compile {
+            compile.expr(context, &self.model, expr);
         }
     }
 }
