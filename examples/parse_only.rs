@@ -24,7 +24,9 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 fn main() -> ExitCode {
     let mut paths: Vec<PathBuf> = std::env::args_os().skip(1).map(PathBuf::from).collect();
-    let show_files = paths.first().is_some_and(|first| first.as_os_str() == "--show-files");
+    let show_files = paths
+        .first()
+        .is_some_and(|first| first.as_os_str() == "--show-files");
     if show_files {
         paths.remove(0);
     }
