@@ -1,53 +1,174 @@
 #!/usr/bin/env bash
-# Times heaplint against ruff on the same Python tree in the same run, and reports the ratios.
+# Times heaplint against ruff and against a parse-only pass with the same parser, on two real
+# corpora, in one run; prints a table per corpus and writes them to bench/results/latest.md.
 #
-#   bench/run.sh [TREE]        TREE defaults to the standard library of `python3`
+#   bench/run.sh
 #
-# Needs hyperfine (Debian: `apt-get install hyperfine`) and ruff (`pip install ruff`).
-# ruff runs twice: with the rules heaplint shares with it (E711, E712, F632, C419), and with its
-# default rule set. Peak memory is each tool's maximum resident set size from GNU time.
+# Corpora: the standard library of ${PYTHON:-python3} (its site-packages excluded, as both
+# linters exclude it by default), and Django, a pinned sdist from PyPI checked against a pinned
+# sha256. ruff, a pinned version from PyPI, goes into a virtual environment; both are cached in
+# bench/.cache. Knobs: RUNS and WARMUP (hyperfine, default 10 and 2), MEM_RUNS (runs of each
+# tool under GNU time for its peak memory, default 5), PYTHON.
+#
+# Needs cargo, hyperfine (Debian: apt-get install hyperfine), GNU time (/usr/bin/time) and a
+# Python with venv and pip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-tree=${1:-$(python3 -c "import sysconfig; print(sysconfig.get_paths()['stdlib'])")}
-for tool in hyperfine ruff; do
-    command -v "$tool" >/dev/null || { echo "bench: $tool not found" >&2; exit 2; }
-done
-cargo build --release --locked --quiet
-heaplint="$PWD/target/release/heaplint"
-results=$(mktemp -d)
-trap 'rm -rf "$results"' EXIT
+readonly RUFF_VERSION=0.17.6
+readonly RUFF_RULES=E711,E712,F632,C4,PERF,B006,B019
+readonly DJANGO_VERSION=5.2.8
+readonly DJANGO_SHA256=23254866a5bb9a2cfa6004e8b809ec6246eba4b58a7589bc2772f1bcc8456c7f
+readonly CACHE=bench/.cache
+readonly RESULTS=bench/results
 
-files=$(find "$tree" -name '*.py' -not -path '*/site-packages/*' | wc -l)
-echo "tree: $tree ($files .py files); $(nproc) cores"
-echo "heaplint $("$heaplint" --version | cut -d' ' -f2), $(ruff --version)"
+python=${PYTHON:-python3}
+runs=${RUNS:-10}
+warmup=${WARMUP:-2}
+mem_runs=${MEM_RUNS:-5}
 
-commands=(
-    "$heaplint check --output-format concise $tree"
-    "ruff check --no-cache --isolated --output-format concise --select E711,E712,F632,C419 $tree"
-    "ruff check --no-cache --isolated --output-format concise $tree"
-)
-names=(heaplint "ruff (shared rules)" "ruff (default rules)")
+fail() {
+    echo "bench: $*" >&2
+    exit 2
+}
 
-hyperfine --warmup 2 --runs "${RUNS:-10}" --ignore-failure --style basic \
-    --export-json "$results/times.json" \
-    --command-name "${names[0]}" "${commands[0]}" \
-    --command-name "${names[1]}" "${commands[1]}" \
-    --command-name "${names[2]}" "${commands[2]}" >/dev/null
-
-for i in "${!commands[@]}"; do
-    # shellcheck disable=SC2086
-    /usr/bin/time -f "%M" -o "$results/rss.$i" ${commands[$i]} >/dev/null 2>&1 || true
+for tool in cargo hyperfine /usr/bin/time "$python"; do
+    command -v "$tool" >/dev/null || fail "$tool not found"
 done
 
-python3 - "$results" "${names[@]}" <<'PY'
-import json, sys
-results, names = sys.argv[1], sys.argv[2:]
-times = json.load(open(f"{results}/times.json"))["results"]
-rss = [int(open(f"{results}/rss.{i}").read().split()[-1]) for i in range(len(names))]
-base_time, base_rss = times[0]["mean"], rss[0]
-print(f"{'':22} {'mean':>9} {'stddev':>8} {'peak RSS':>10} {'time vs heaplint':>17} {'memory vs heaplint':>19}")
-for name, t, m in zip(names, times, rss):
-    print(f"{name:22} {t['mean']*1000:7.1f}ms {t['stddev']*1000:6.1f}ms {m/1024:8.1f}MB"
-          f" {t['mean']/base_time:16.2f}x {m/base_rss:18.2f}x")
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# ruff in a virtual environment of its own; its pip also fetches the Django sdist.
+install_ruff() {
+    venv=$CACHE/ruff-$RUFF_VERSION
+    if [[ ! -x $venv/bin/ruff ]]; then
+        echo "bench: installing ruff $RUFF_VERSION into $venv" >&2
+        "$python" -m venv "$venv"
+        "$venv/bin/pip" install --quiet --disable-pip-version-check "ruff==$RUFF_VERSION"
+    fi
+    ruff=$PWD/$venv/bin/ruff
+    pip=$venv/bin/pip
+}
+
+# Prints the path of the unpacked Django tree, downloading and checking it the first time.
+django_tree() {
+    local archive=$CACHE/django-$DJANGO_VERSION.tar.gz
+    local tree=$CACHE/django-$DJANGO_VERSION
+    if [[ ! -f $archive ]]; then
+        echo "bench: downloading Django $DJANGO_VERSION" >&2
+        echo "django==$DJANGO_VERSION --hash=sha256:$DJANGO_SHA256" >"$work/django.txt"
+        "$pip" download --quiet --disable-pip-version-check --no-deps --no-binary :all: \
+            --require-hashes --dest "$CACHE" -r "$work/django.txt" >&2
+    fi
+    # Checked on every run: the cache is only as good as what is in it.
+    echo "$DJANGO_SHA256  $archive" | sha256sum --check --quiet >&2 ||
+        fail "$archive does not have the pinned sha256"
+    if [[ ! -d $tree ]]; then
+        tar -xzf "$archive" -C "$CACHE"
+    fi
+    echo "$PWD/$tree"
+}
+
+build() {
+    cargo build --release --locked --quiet
+    cargo build --release --locked --quiet --example parse_only
+    local target_dir=${CARGO_TARGET_DIR:-target}
+    heaplint=$(realpath "$target_dir/release/heaplint")
+    parse_only=$(realpath "$target_dir/release/examples/parse_only")
+}
+
+# The Python files ruff would check in $1 that heaplint would not, as ruff --extend-exclude
+# options (ruff skips only some hidden directories, heaplint all of them). Fails if heaplint
+# would check a file ruff would not: then ruff cannot be made to see the same files.
+ruff_excludes() {
+    local tree=$1
+    "$parse_only" --show-files "$tree" | sort >"$work/heaplint.files"
+    "$ruff" check --isolated --show-files "$tree" | grep -E '\.pyi?$' | sort >"$work/ruff.files"
+    if [[ -n $(comm -23 "$work/heaplint.files" "$work/ruff.files") ]]; then
+        comm -23 "$work/heaplint.files" "$work/ruff.files" | head >&2
+        fail "heaplint would check files in $tree that ruff would not (above)"
+    fi
+    comm -13 "$work/heaplint.files" "$work/ruff.files" | while read -r file; do
+        printf -- '--extend-exclude %q ' "$file"
+    done
+}
+
+# Median of $mem_runs peak resident set sizes (KiB) of the command in "$@".
+peak_rss() {
+    for _ in $(seq "$mem_runs"); do
+        /usr/bin/time -f %M -o "$work/rss" "$@" >/dev/null 2>&1 || true
+        tail -n 1 "$work/rss"
+    done | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
+# Times and measures the three tools on tree $2, named $1; leaves $work/$1.json and .rss.
+measure() {
+    local name=$1 tree=$2 excludes heaplint_cmd ruff_cmd parse_cmd
+    excludes=$(ruff_excludes "$tree")
+    heaplint_cmd="$(printf %q "$heaplint") check --isolated --output-format concise $(printf %q "$tree")"
+    ruff_cmd="$(printf %q "$ruff") check --isolated --no-cache --select $RUFF_RULES"
+    ruff_cmd+=" --output-format concise $excludes$(printf %q "$tree")"
+    parse_cmd="$(printf %q "$parse_only") $(printf %q "$tree")"
+    echo "bench: $name: $(wc -l <"$work/heaplint.files") files" >&2
+    hyperfine --shell bash --runs "$runs" --warmup "$warmup" --ignore-failure --style basic \
+        --export-json "$work/$name.json" \
+        --command-name heaplint "$heaplint_cmd" \
+        --command-name ruff "$ruff_cmd" \
+        --command-name parse-only "$parse_cmd" >&2
+    # The commands are quoted for a shell, as hyperfine wants them; eval undoes the quoting.
+    for command in "$heaplint_cmd" "$ruff_cmd" "$parse_cmd"; do
+        eval "peak_rss $command"
+    done >"$work/$name.rss"
+    wc -l <"$work/heaplint.files" >"$work/$name.files"
+    echo "$tree" >"$work/$name.tree"
+}
+
+install_ruff
+build
+stdlib=$("$python" -c "import sysconfig; print(sysconfig.get_paths()['stdlib'])")
+python_version=$("$python" -c "import platform; print(platform.python_version())")
+django=$(django_tree)
+measure stdlib "$stdlib"
+measure django "$django"
+
+mkdir -p "$RESULTS"
+"$python" - "$work" "$runs" "$mem_runs" "$python_version" "$DJANGO_VERSION" \
+    "$("$ruff" --version)" "$(git describe --always --dirty 2>/dev/null || echo unknown)" \
+    "$(nproc)" <<'PY' | tee "$RESULTS/latest.md"
+import json, sys, time
+
+work, runs, mem_runs, python_version, django_version, ruff_version, commit, cores = sys.argv[1:]
+corpora = [("stdlib", f"CPython {python_version} standard library"),
+           ("django", f"Django {django_version} (sdist from PyPI)")]
+
+def table(name, title):
+    results = {r["command"]: r for r in json.load(open(f"{work}/{name}.json"))["results"]}
+    rss = dict(zip(["heaplint", "ruff", "parse-only"],
+                   (int(line) / 1024 for line in open(f"{work}/{name}.rss"))))
+    files = open(f"{work}/{name}.files").read().strip()
+    tree = open(f"{work}/{name}.tree").read().strip()
+    median = {tool: results[tool]["median"] for tool in rss}
+    out = [f"### {title}", "", f"`{tree}`, {files} files.", "",
+           "| | median wall time | stddev | peak RSS (median) |", "|---|---:|---:|---:|"]
+    for tool in rss:
+        out.append(f"| {tool} | {median[tool] * 1000:.0f} ms | {results[tool]['stddev'] * 1000:.0f} ms"
+                   f" | {rss[tool]:.1f} MiB |")
+    checks = [
+        ("heaplint / ruff wall time", median["heaplint"] / median["ruff"], 1.0),
+        ("heaplint / parse-only wall time", median["heaplint"] / median["parse-only"], 1.3),
+        ("heaplint / ruff peak RSS", rss["heaplint"] / rss["ruff"], 1.0),
+    ]
+    out += ["", "| target | measured | limit | |", "|---|---:|---:|---|"]
+    for label, ratio, limit in checks:
+        verdict = "PASS" if ratio <= limit else "FAIL"
+        out.append(f"| {label} | {ratio:.2f}× | ≤ {limit:.1f}× | {verdict} |")
+    return "\n".join(out)
+
+print("## heaplint benchmark\n")
+print(f"{time.strftime('%Y-%m-%d %H:%M')}, heaplint {commit}, {ruff_version} "
+      f"(`--select E711,E712,F632,C4,PERF,B006,B019 --no-cache`), {cores} cores; "
+      f"wall time: median of {runs} hyperfine runs; memory: median of {mem_runs} runs "
+      "under GNU time. Timings on a shared machine are noisy.\n")
+print("\n\n".join(table(name, title) for name, title in corpora))
 PY

@@ -1,10 +1,12 @@
 //! The floor heaplint's speed is measured against: find, read, decode and parse the same files
 //! `heaplint check` would, in parallel on the same thread pool, and do nothing else.
 //!
-//!     cargo run --release --example parse_only -- PATH...
+//!     cargo run --release --example parse_only -- [--show-files] PATH...
 //!
-//! It prints how many files it parsed and how many had syntax errors. `bench/run.sh` times it
-//! beside heaplint and ruff.
+//! It prints how many files it parsed and how many had syntax errors; with `--show-files`, the
+//! files `heaplint check` would check, one per line, instead (as `ruff check --show-files`
+//! does, so that `bench/run.sh` can check that both tools see the same files). `bench/run.sh`
+//! times it beside heaplint and ruff.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -21,7 +23,13 @@ use heaplint::source::SourceFile;
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 fn main() -> ExitCode {
-    let paths: Vec<PathBuf> = std::env::args_os().skip(1).map(PathBuf::from).collect();
+    let mut paths: Vec<PathBuf> = std::env::args_os().skip(1).map(PathBuf::from).collect();
+    let show_files = paths
+        .first()
+        .is_some_and(|first| first.as_os_str() == "--show-files");
+    if show_files {
+        paths.remove(0);
+    }
     let resolver = match Resolver::new(ConfigSource::Nearest, Overrides::default()) {
         Ok(resolver) => resolver,
         Err(error) => {
@@ -36,6 +44,12 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if show_files {
+        for (path, _) in &discovered.files {
+            println!("{}", path.display());
+        }
+        return ExitCode::SUCCESS;
+    }
     let parse = |path: &PathBuf| -> bool {
         SourceFile::read(path).is_ok_and(|source| {
             ruff_python_parser::parse_unchecked_source(source.text(), PySourceType::Python)

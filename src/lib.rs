@@ -16,6 +16,7 @@
 //! 8. [`report`]: one renderer per output format.
 
 pub mod checker;
+pub mod compile_errors;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
@@ -32,9 +33,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use ruff_python_ast::PySourceType;
 use ruff_text_size::{Ranged, TextRange};
 
+use crate::compile_errors::CompileError;
 use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, FileReport};
 use crate::noqa::{NoqaDirectives, NoqaRows};
@@ -185,16 +186,19 @@ enum Outcome {
 }
 
 /// Parses, checks, applies `noqa` and prices the findings; a syntax error instead when the
-/// file does not parse.
+/// file would not compile on the target version.
 fn diagnose(source: &SourceFile, settings: &Settings) -> Outcome {
-    let parsed = ruff_python_parser::parse_unchecked_source(source.text(), PySourceType::Python);
-    if let Some(error) = parsed.errors().first() {
-        let message = format!("SyntaxError: {}", error.error);
-        return Outcome::SyntaxError(Box::new(place(source, error.location, message)));
+    let parsed = compile_errors::parse(source.text(), settings.target);
+    if let Some(error) = compile_errors::parse_error(&parsed) {
+        return syntax_error(source, error);
     }
     let module = parsed.syntax();
     let recorder = checker::Recorder::new(settings);
-    let (model, recorder) = SemanticModel::build_observed(module, settings.target, recorder);
+    let (model, compile_error, recorder) =
+        SemanticModel::build_checked(module, source.text(), settings.target, recorder);
+    if let Some(error) = compile_error {
+        return syntax_error(source, error);
+    }
     let findings = checker::check_module(&model, recorder, source.text(), settings);
     // Most files have no findings, and then there is nothing for a `noqa` to silence.
     if findings.is_empty() {
@@ -218,6 +222,11 @@ fn diagnose(source: &SourceFile, settings: &Settings) -> Outcome {
             })
             .collect(),
     )
+}
+
+fn syntax_error(source: &SourceFile, error: CompileError) -> Outcome {
+    let message = format!("SyntaxError: {}", error.message);
+    Outcome::SyntaxError(Box::new(place(source, error.range, message)))
 }
 
 /// A diagnostic at `range` with rows and columns filled in.

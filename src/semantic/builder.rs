@@ -10,13 +10,17 @@ use super::{
     Binding, BindingKind, Bindings, Loop, LoopId, LoopNode, Reference, Scope, ScopeId, ScopeNode,
     SemanticModel, Usage,
 };
+use crate::compile_errors::{CompileChecker, CompileError};
 use crate::config::TargetVersion;
 
+/// Builds the model of `module`; with a `compile` checker, also finds the first compile error;
+/// `observer` sees the same walk.
 pub(super) fn build<'a, O: Observer<'a>>(
     module: &'a ast::ModModule,
     target: TargetVersion,
+    compile: Option<CompileChecker<'a>>,
     observer: O,
-) -> (SemanticModel<'a>, O) {
+) -> (SemanticModel<'a>, Option<CompileError>, O) {
     let model = SemanticModel {
         scopes: Vec::new(),
         scope_ids: FxHashMap::default(),
@@ -28,16 +32,27 @@ pub(super) fn build<'a, O: Observer<'a>>(
     };
     let Builder {
         mut model,
+        compile,
         observer,
-    } = walk::walk_module(module, Builder { model, observer });
+    } = walk::walk_module(
+        module,
+        Builder {
+            model,
+            compile,
+            observer,
+        },
+    );
     model.trip_counts = (0..model.loops.len())
         .map(|index| model.count_trips(LoopId(u32::try_from(index).unwrap_or(u32::MAX))))
         .collect();
-    (model, observer)
+    let error = compile.and_then(|compile| compile.finish(&model));
+    (model, error, observer)
 }
 
 struct Builder<'a, O> {
     model: SemanticModel<'a>,
+    /// Fed from this walk rather than walking the module again.
+    compile: Option<CompileChecker<'a>>,
     observer: O,
 }
 
@@ -83,6 +98,9 @@ impl<'a, O: Observer<'a>> Hooks<'a> for Builder<'a, O> {
     }
 
     fn bind(&mut self, context: &Context<'a>, binding: NewBinding<'a>) {
+        if let Some(compile) = &mut self.compile {
+            compile.bind(context, &binding);
+        }
         if matches!(binding.kind, BindingKind::AugmentedAssignment { .. }) {
             // `s += x` reads `s` before it stores it.
             let reference = Reference {
@@ -124,17 +142,22 @@ impl<'a, O: Observer<'a>> Hooks<'a> for Builder<'a, O> {
         }
     }
 
+    fn stmt(&mut self, context: &Context<'a>, stmt: &'a Stmt) {
+        if let Some(compile) = &mut self.compile {
+            compile.stmt(context, &self.model, stmt);
+        }
+        self.observer.stmt(context, stmt);
+    }
+
     fn expr(&mut self, context: &Context<'a>, expr: &'a Expr) {
         if let Expr::Name(name) = expr
             && name.ctx == ExprContext::Load
         {
             self.record_load(context, expr, name);
+        } else if let Some(compile) = &mut self.compile {
+            compile.expr(context, &self.model, expr);
         }
         self.observer.expr(context, expr);
-    }
-
-    fn stmt(&mut self, context: &Context<'a>, stmt: &'a Stmt) {
-        self.observer.stmt(context, stmt);
     }
 
     fn leave_scope(&mut self, context: &Context<'a>) {

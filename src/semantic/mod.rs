@@ -15,6 +15,7 @@ use ruff_python_ast::{self as ast, Expr, Operator, Stmt};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use crate::compile_errors::{CompileChecker, CompileError};
 use crate::config::TargetVersion;
 pub use walk::{Context, Node, ScopeClass};
 
@@ -385,16 +386,20 @@ pub struct SemanticModel<'a> {
 impl<'a> SemanticModel<'a> {
     /// Builds the model of `module` as CPython `target` would compile it.
     pub fn build(module: &'a ast::ModModule, target: TargetVersion) -> SemanticModel<'a> {
-        builder::build(module, target, ()).0
+        builder::build(module, target, None, ()).0
     }
 
-    /// Builds the model and lets `observer` see the same walk.
-    pub fn build_observed<O: walk::Observer<'a>>(
+    /// Builds the model and, in the same walk, finds the first error CPython `target` would
+    /// raise compiling `module`, whose text is `source` ([`crate::compile_errors`]), and lets
+    /// `observer` see the walk.
+    pub fn build_checked<O: walk::Observer<'a>>(
         module: &'a ast::ModModule,
+        source: &'a str,
         target: TargetVersion,
         observer: O,
-    ) -> (SemanticModel<'a>, O) {
-        builder::build(module, target, observer)
+    ) -> (SemanticModel<'a>, Option<CompileError>, O) {
+        let compile = CompileChecker::new(source, target);
+        builder::build(module, target, Some(compile), observer)
     }
 
     pub fn scope(&self, id: ScopeId) -> &Scope<'a> {

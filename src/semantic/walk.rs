@@ -71,6 +71,11 @@ impl<'a> Context<'a> {
         self.scopes.last().map_or(ScopeId::MODULE, |(id, _)| *id)
     }
 
+    /// The scopes around the current node with their kinds, innermost last.
+    pub fn scopes(&self) -> &[(ScopeId, ScopeClass)] {
+        &self.scopes
+    }
+
     /// The kind of the nearest scope that is not a comprehension: the frame a comprehension's
     /// code belongs to for most purposes (PEP 709 inlines comprehensions into it on 3.12+).
     pub fn frame_class(&self) -> ScopeClass {
