@@ -271,8 +271,9 @@ impl<'a> Scope<'a> {
             node,
             parent,
             children: Vec::new(),
-            bindings: FxHashMap::default(),
-            references: Vec::new(),
+            // Sized for a typical function, so that most scopes never grow these.
+            bindings: FxHashMap::with_capacity_and_hasher(8, Default::default()),
+            references: Vec::with_capacity(16),
             declared_global: FxHashSet::default(),
             declared_nonlocal: FxHashSet::default(),
             star_import: false,
