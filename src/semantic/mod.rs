@@ -271,9 +271,8 @@ impl<'a> Scope<'a> {
             node,
             parent,
             children: Vec::new(),
-            // Sized for a typical function, so that most scopes never grow these.
-            bindings: FxHashMap::with_capacity_and_hasher(8, Default::default()),
-            references: Vec::with_capacity(16),
+            bindings: FxHashMap::default(),
+            references: Vec::new(),
             declared_global: FxHashSet::default(),
             declared_nonlocal: FxHashSet::default(),
             star_import: false,
