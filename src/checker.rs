@@ -248,9 +248,6 @@ impl<'a> Checker<'a> {
     }
 
     fn expr(&mut self, context: &Context<'a>, expr: &'a Expr) {
-        if context.in_annotation() {
-            return;
-        }
         match expr {
             Expr::Compare(compare) => {
                 if self.enabled(Rule::NoneComparison) {

@@ -23,7 +23,6 @@ pub(super) fn build<'a, O: Observer<'a>>(
 ) -> (SemanticModel<'a>, Option<CompileError>, O) {
     let model = SemanticModel {
         scopes: Vec::new(),
-        scope_ids: FxHashMap::default(),
         loops: Vec::new(),
         loop_ids: FxHashMap::default(),
         trip_counts: Vec::new(),
@@ -79,7 +78,6 @@ impl<'a, O: Observer<'a>> Hooks<'a> for Builder<'a, O> {
     fn enter_scope(&mut self, node: ScopeNode<'a>, parent: Option<ScopeId>) -> ScopeId {
         let id = ScopeId(u32::try_from(self.model.scopes.len()).unwrap_or(u32::MAX));
         self.model.scopes.push(Scope::new(node, parent));
-        self.model.scope_ids.insert(node.key(), id);
         if let Some(parent) = parent {
             self.scope_mut(parent).children.push(id);
         }

@@ -73,19 +73,6 @@ impl NodeKey {
     }
 }
 
-impl ScopeNode<'_> {
-    fn key(self) -> NodeKey {
-        match self {
-            ScopeNode::Module => NodeKey(0),
-            ScopeNode::Class(node) => NodeKey::of(node),
-            ScopeNode::Function(node) => NodeKey::of(node),
-            ScopeNode::Lambda(node) => NodeKey::of(node),
-            ScopeNode::Comprehension(node) => NodeKey::of(node),
-            ScopeNode::TypeParams(node) => NodeKey::of(node),
-        }
-    }
-}
-
 impl<'a> LoopNode<'a> {
     fn key(self) -> NodeKey {
         match self {
@@ -373,7 +360,6 @@ const MODULE_GLOBALS: &[&str] = &[
 #[derive(Debug)]
 pub struct SemanticModel<'a> {
     scopes: Vec<Scope<'a>>,
-    scope_ids: FxHashMap<NodeKey, ScopeId>,
     loops: Vec<Loop<'a>>,
     loop_ids: FxHashMap<NodeKey, LoopId>,
     /// [`SemanticModel::trip_count`] of each loop, by index.
@@ -404,11 +390,6 @@ impl<'a> SemanticModel<'a> {
 
     pub fn scope(&self, id: ScopeId) -> &Scope<'a> {
         &self.scopes[id.index()]
-    }
-
-    /// The scope `node` opens, if the model has seen it.
-    pub fn scope_id(&self, node: ScopeNode<'a>) -> Option<ScopeId> {
-        self.scope_ids.get(&node.key()).copied()
     }
 
     pub fn loop_(&self, id: LoopId) -> &Loop<'a> {
