@@ -57,6 +57,30 @@ impl<'a> Recorder<'a> {
             && context.frame_class() == ScopeClass::Function
             && !context.in_exit_path()
     }
+
+    /// A name the current scope already binds resolves locally, whatever follows, so no
+    /// hot-loop rule will report it. Most loads in loops are such locals: loop variables,
+    /// parameters, `self`.
+    fn bound_here(context: &Context<'a>, model: &SemanticModel<'a>, name: &str) -> bool {
+        model.scope(context.scope()).binds(name)
+    }
+
+    /// A module attribute chain (`os.path.join`, whole, not its `os.path` part) whose root
+    /// name is not already a local: the only attribute loads MEM402 can report.
+    fn may_be_module_chain(
+        context: &Context<'a>,
+        model: &SemanticModel<'a>,
+        attribute: &ast::ExprAttribute,
+    ) -> bool {
+        if matches!(context.parent_expr(), Some(Expr::Attribute(_))) {
+            return false;
+        }
+        let mut value = attribute.value.as_ref();
+        while let Expr::Attribute(inner) = value {
+            value = &inner.value;
+        }
+        matches!(value, Expr::Name(root) if !Self::bound_here(context, model, root.id.as_str()))
+    }
 }
 
 impl<'a> Observer<'a> for Recorder<'a> {
@@ -69,7 +93,7 @@ impl<'a> Observer<'a> for Recorder<'a> {
         }
     }
 
-    fn expr(&mut self, context: &Context<'a>, expr: &'a Expr) {
+    fn expr(&mut self, context: &Context<'a>, model: &SemanticModel<'a>, expr: &'a Expr) {
         if context.in_annotation() {
             return;
         }
@@ -87,11 +111,13 @@ impl<'a> Observer<'a> for Recorder<'a> {
                 name.ctx == ExprContext::Load
                     && self.enabled(Rule::GlobalLookupInHotLoop)
                     && Self::in_function_loop(context)
+                    && !Self::bound_here(context, model, name.id.as_str())
             }
             Expr::Attribute(attribute) => {
                 attribute.ctx == ExprContext::Load
                     && self.enabled(Rule::ModuleAttributeInHotLoop)
                     && Self::in_function_loop(context)
+                    && Self::may_be_module_chain(context, model, attribute)
             }
             _ => false,
         };

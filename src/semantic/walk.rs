@@ -13,7 +13,7 @@ use ruff_python_ast::{
 };
 use ruff_text_size::{Ranged, TextRange};
 
-use super::{BindingKind, LoopId, LoopNode, ScopeId, ScopeNode};
+use super::{BindingKind, LoopId, LoopNode, ScopeId, ScopeNode, SemanticModel};
 
 /// Deeply nested code (a 10,000-operand `+` chain is a 10,000-deep tree) must not overflow the
 /// stack: past a depth ordinary code never reaches, grow it on demand, as the parser does.
@@ -250,8 +250,9 @@ pub trait Hooks<'a> {
 pub trait Observer<'a> {
     /// Called on every statement before its children.
     fn stmt(&mut self, _context: &Context<'a>, _stmt: &'a Stmt) {}
-    /// Called on every expression before its children.
-    fn expr(&mut self, _context: &Context<'a>, _expr: &'a Expr) {}
+    /// Called on every expression before its children, with the model as far as the walk has
+    /// built it: what the code before this node binds and declares.
+    fn expr(&mut self, _context: &Context<'a>, _model: &SemanticModel<'a>, _expr: &'a Expr) {}
     /// Called when the walk is about to leave the current scope.
     fn leave_scope(&mut self, _context: &Context<'a>) {}
 }
