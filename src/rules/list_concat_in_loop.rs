@@ -1,0 +1,83 @@
+#![doc = include_str!("../../rules/MEM204.md")]
+
+use ruff_python_ast::{self as ast, Expr, Stmt};
+
+use super::common::{Accumulation, ValueKind, add_operands};
+use super::{Rule, RuleMeta};
+use crate::checker::Checker;
+use crate::model::{self, Length, Scenario, Sequence, Severity};
+use crate::semantic::Context;
+
+pub const META: RuleMeta = RuleMeta {
+    code: "MEM204",
+    name: "list-concat-in-loop",
+    summary: "a list rebuilt by `lst = lst + [...]` across loop iterations",
+    documentation: include_str!("../../rules/MEM204.md"),
+    severity_floor: Severity::Info,
+};
+
+pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, statement: &'a Stmt) {
+    // `lst += piece` extends the list in place: only the spelled-out `+` copies it.
+    let Stmt::Assign(ast::StmtAssign { value, .. }) = statement else {
+        return;
+    };
+    let Some(accumulation) = Accumulation::of(context, statement) else {
+        return;
+    };
+    // `lst = lst + a + b` copies twice per iteration; one piece is what the model prices.
+    let [piece] = accumulation.pieces.as_slice() else {
+        return;
+    };
+    let initial = accumulation.initial_kinds(checker, context);
+    let pieces = accumulation.piece_kinds(checker, context);
+    let mut evidence = initial.iter().chain(&pieces).peekable();
+    if evidence.peek().is_none() || evidence.any(|kind| *kind != ValueKind::List) {
+        return;
+    }
+    if accumulation.ends_the_loop(context) {
+        return;
+    }
+    let Some(growth) = accumulation.growth(checker, context) else {
+        return;
+    };
+    let display = display_length(piece);
+    let target = accumulation.target;
+    let prepends = add_operands(value)
+        .first()
+        .is_some_and(|first| !target.is(first));
+    let help = match display {
+        _ if prepends => format!(
+            "Append to `{target}` and reverse it once after the loop, or use a `collections.deque` and `appendleft()`"
+        ),
+        Some(1) => format!("Append in place: `{target}.append(...)` copies nothing"),
+        _ => format!("Extend in place: `{target} += ...` or `{target}.extend(...)` copies nothing"),
+    };
+    checker.report(
+        Rule::ListConcatInLoop,
+        accumulation.range(),
+        format!("`{target}` is a list rebuilt by concatenation in a loop"),
+        help,
+        Scenario::Accumulation(model::Accumulation {
+            resizable: false,
+            fresh_pieces: display.is_some(),
+            ..model::Accumulation::new(
+                Sequence::List,
+                accumulation.store(checker, context),
+                display.map_or(Length::UNKNOWN, Length::known),
+            )
+        }),
+        growth.iterations,
+    );
+}
+
+/// The number of items of a list display without `*` unpacking.
+fn display_length(piece: &Expr) -> Option<u64> {
+    match piece {
+        Expr::List(ast::ExprList { elts, .. })
+            if !elts.iter().any(|element| matches!(element, Expr::Starred(_))) =>
+        {
+            Some(elts.len() as u64)
+        }
+        _ => None,
+    }
+}
