@@ -1,12 +1,13 @@
 #![doc = include_str!("../../rules/MEM204.md")]
 
-use ruff_python_ast::{self as ast, Expr, Stmt};
+use ruff_python_ast::helpers::{any_over_body, any_over_expr};
+use ruff_python_ast::{self as ast, Expr, ExprContext, Stmt};
 
-use super::common::{Accumulation, ValueKind, add_operands};
+use super::common::{Accumulation, GrowthLoops, Target, ValueKind, add_operands};
 use super::{Rule, RuleMeta};
 use crate::checker::Checker;
 use crate::model::{self, Length, Scenario, Sequence, Severity};
-use crate::semantic::Context;
+use crate::semantic::{Context, LoopNode};
 
 pub const META: RuleMeta = RuleMeta {
     code: "MEM204",
@@ -40,8 +41,11 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, statement: &'
     let Some(growth) = accumulation.growth(checker, context) else {
         return;
     };
-    let display = display_length(piece);
     let target = accumulation.target;
+    if consumed(checker, &growth, target) {
+        return;
+    }
+    let display = display_length(piece);
     let prepends = add_operands(value)
         .first()
         .is_some_and(|first| !target.is(first));
@@ -68,6 +72,30 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, statement: &'
         }),
         growth.iterations,
     );
+}
+
+/// Methods that take items off a list.
+const CONSUMING_METHODS: &[&str] = &["pop", "popleft", "remove", "clear"];
+
+/// True when the loops also take items off the target (`parts.pop(0)`, `del parts[0]`) or
+/// run while it has any (`while parts:`): a work list refilled as it is consumed, whose
+/// length need not grow, rather than an accumulation.
+fn consumed(checker: &Checker, growth: &GrowthLoops, target: Target) -> bool {
+    let takes_from = |expr: &Expr| match expr {
+        Expr::Call(ast::ExprCall { func, .. }) => matches!(func.as_ref(),
+            Expr::Attribute(ast::ExprAttribute { value, attr, .. })
+                if CONSUMING_METHODS.contains(&attr.as_str()) && target.is(value)),
+        Expr::Subscript(ast::ExprSubscript { value, ctx, .. }) => {
+            *ctx == ExprContext::Del && target.is(value)
+        }
+        _ => false,
+    };
+    let node = checker.model.loop_(growth.outermost).node;
+    let tests_it = match node {
+        LoopNode::While(ast::StmtWhile { test, .. }) => any_over_expr(test, |expr| target.is(expr)),
+        _ => false,
+    };
+    tests_it || any_over_body(node.body(), takes_from)
 }
 
 /// The number of items of a list display without `*` unpacking.

@@ -41,6 +41,9 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, call: &'a ast
     else {
         return;
     };
+    if is_fixed_display(summation.lists) {
+        return;
+    }
     let (count, items_per_list) = sizes(checker, summation.lists);
     let iterations = count.repeated_by(checker.iterations(context.loop_id()));
     // A comprehension spelled inside another one reads badly: name it only when it is a name.
@@ -239,11 +242,27 @@ fn sizes(checker: &Checker, lists: &Expr) -> (Iterations, Length) {
         }) => (generators, elt),
         _ => return (assumed, Length::UNKNOWN),
     };
-    let items = match element.as_ref() {
-        Expr::List(ast::ExprList { elts, .. }) if !elts.iter().any(Expr::is_starred_expr) => {
-            Length::known(elts.len() as u64)
-        }
-        _ => Length::UNKNOWN,
-    };
+    let items = display_length(element).map_or(Length::UNKNOWN, Length::known);
     (element_count(checker, generators), items)
+}
+
+/// `sum([a, b, c], [])`: a display without `*` adds a fixed number of lists, so the copying
+/// grows with their lengths, linearly, not with the square of a count.
+fn is_fixed_display(lists: &Expr) -> bool {
+    match lists {
+        Expr::List(ast::ExprList { elts, .. }) | Expr::Tuple(ast::ExprTuple { elts, .. }) => {
+            !elts.iter().any(Expr::is_starred_expr)
+        }
+        _ => false,
+    }
+}
+
+/// The number of items of a list display without `*` unpacking.
+fn display_length(expr: &Expr) -> Option<u64> {
+    match expr {
+        Expr::List(ast::ExprList { elts, .. }) if !elts.iter().any(Expr::is_starred_expr) => {
+            Some(elts.len() as u64)
+        }
+        _ => None,
+    }
 }
