@@ -3,7 +3,9 @@
 use ruff_python_ast::helpers::{any_over_body, any_over_expr};
 use ruff_python_ast::{self as ast, Expr, ExprContext, Stmt};
 
-use super::common::{Accumulation, GrowthLoops, Target, ValueKind, add_operands};
+use super::common::{
+    Accumulation, GrowthLoops, Target, ValueKind, add_operands, for_each_statement,
+};
 use super::{Rule, RuleMeta};
 use crate::checker::Checker;
 use crate::model::{self, Length, Scenario, Sequence, Severity};
@@ -42,7 +44,7 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, statement: &'
         return;
     };
     let target = accumulation.target;
-    if consumed(checker, &growth, target) {
+    if consumed(checker, &growth, target) || replaced(checker, &growth, target) {
         return;
     }
     let display = display_length(piece);
@@ -96,6 +98,21 @@ fn consumed(checker: &Checker, growth: &GrowthLoops, target: Target) -> bool {
         _ => false,
     };
     tests_it || any_over_body(node.body(), takes_from)
+}
+
+/// True when the loops also give the target a value that is not a concatenation onto it
+/// (`value = [v for v in value if keep(v)]`, `batch = []` after a flush): the list is rebuilt
+/// or reset as the loop goes, and how far it grows is not what the loop count says.
+fn replaced(checker: &Checker, growth: &GrowthLoops, target: Target) -> bool {
+    let mut found = false;
+    let body = checker.model.loop_(growth.outermost).node.body();
+    for_each_statement(body, &mut |statement| {
+        if let Stmt::Assign(ast::StmtAssign { targets, value, .. }) = statement {
+            found |= targets.iter().any(|each| target.is(each))
+                && !add_operands(value).iter().any(|operand| target.is(operand));
+        }
+    });
+    found
 }
 
 /// The number of items of a list display without `*` unpacking.
