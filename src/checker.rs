@@ -87,7 +87,9 @@ impl<'a> Observer<'a> for Recorder<'a> {
     fn stmt(&mut self, context: &Context<'a>, stmt: &'a Stmt) {
         let accumulates = matches!(stmt, Stmt::AugAssign(_) | Stmt::Assign(_))
             && context.loop_id().is_some()
-            && (self.enabled(Rule::StringConcatInLoop) || self.enabled(Rule::TupleConcatInLoop));
+            && (self.enabled(Rule::StringConcatInLoop)
+                || self.enabled(Rule::TupleConcatInLoop)
+                || self.enabled(Rule::ListConcatInLoop));
         if accumulates {
             self.record(At::Stmt(stmt), context);
         }
@@ -107,6 +109,7 @@ impl<'a> Observer<'a> for Recorder<'a> {
                 binop.op == ast::Operator::Add && self.enabled(Rule::ChainedStringConcat)
             }
             Expr::ListComp(_) | Expr::SetComp(_) => self.enabled(Rule::ListComprehensionInCall),
+            Expr::Call(_) => self.enabled(Rule::QuadraticListSummation),
             Expr::Name(name) => {
                 name.ctx == ExprContext::Load
                     && self.enabled(Rule::GlobalLookupInHotLoop)
@@ -270,6 +273,9 @@ impl<'a> Checker<'a> {
             if self.enabled(Rule::TupleConcatInLoop) {
                 rules::tuple_concat_in_loop::check(self, context, stmt);
             }
+            if self.enabled(Rule::ListConcatInLoop) {
+                rules::list_concat_in_loop::check(self, context, stmt);
+            }
         }
     }
 
@@ -293,6 +299,9 @@ impl<'a> Checker<'a> {
             }
             Expr::ListComp(_) | Expr::SetComp(_) if self.enabled(Rule::ListComprehensionInCall) => {
                 rules::list_comprehension_in_call::check(self, context, expr);
+            }
+            Expr::Call(call) if self.enabled(Rule::QuadraticListSummation) => {
+                rules::quadratic_list_summation::check(self, context, call);
             }
             Expr::Name(name)
                 if name.ctx == ExprContext::Load && self.enabled(Rule::GlobalLookupInHotLoop) =>

@@ -408,7 +408,10 @@ mod tests {
     #[test]
     fn prefix_selects_a_family() {
         let selection = RuleSelection::from_selectors(&strings(&["MEM2"]), &[]).unwrap();
-        assert_eq!(codes(&selection), ["MEM201", "MEM202", "MEM203"]);
+        assert_eq!(
+            codes(&selection),
+            ["MEM201", "MEM202", "MEM203", "MEM204", "MEM205"]
+        );
     }
 
     #[test]
@@ -418,7 +421,7 @@ mod tests {
         assert_eq!(codes(&selection), ["MEM201"]);
         let selection =
             RuleSelection::from_selectors(&strings(&["MEM2"]), &strings(&["MEM201"])).unwrap();
-        assert_eq!(codes(&selection), ["MEM202", "MEM203"]);
+        assert_eq!(codes(&selection), ["MEM202", "MEM203", "MEM204", "MEM205"]);
     }
 
     #[test]

@@ -19,7 +19,7 @@ use std::fmt;
 use serde::{Serialize, Serializer};
 
 use crate::config::TargetVersion;
-pub use runtime::{Runtime, Store, StrKind};
+pub use runtime::{ListFill, Runtime, Store, StrKind};
 
 /// The length assumed for a string piece whose length the source does not show.
 pub const ASSUMED_PIECE_LENGTH: u64 = 10;
@@ -221,6 +221,9 @@ pub enum Sequence {
     Str,
     Bytes,
     Tuple,
+    /// `lst = lst + piece`: a new list each time (`lst += piece` extends in place and is not
+    /// this scenario).
+    List,
 }
 
 /// A length as far as the source shows it: characters (or items) written out in literals,
@@ -269,6 +272,9 @@ pub enum Producer {
     Comprehension,
     /// `.append()` in a loop; the alternative is a generator function.
     AppendLoop,
+    /// A list comprehension only counted by `len()`; the alternative, `sum(1 for ...)`, is a
+    /// generator expression that never computes the items.
+    Count,
 }
 
 /// What a materialised collection is.
@@ -341,12 +347,13 @@ pub struct Accumulation {
     /// Another reference to the value is kept across iterations (`t = s`,
     /// `parts.append(s)`), so CPython cannot resize it in place.
     pub aliased: bool,
-    /// Characters (str), bytes (bytes) or items (tuple) added per iteration.
+    /// Characters (str), bytes (bytes) or items (tuple, list) added per iteration.
     pub piece: Length,
     /// The widest kind of character the string holds, for a str.
     pub kind: StrKind,
     /// Each piece is a new object (`row + "\n"`), not one that exists anyway (a name, a
-    /// literal): the alternative's list keeps all of them alive until the join.
+    /// literal): the alternative's list keeps all of them alive until the join. For a list,
+    /// the piece is a list display built every iteration.
     pub fresh_pieces: bool,
     /// For a module-level (or class-body) target, how many names its namespace holds while
     /// the loop runs.
@@ -395,6 +402,18 @@ pub enum Scenario {
     GlobalLookup { builtin: bool, per_iteration: u64 },
     /// An attribute chain on a module looked up each time. No allocation.
     ModuleAttributeLookup { attributes: u64 },
+    /// `sum(lists, [])` or `reduce(operator.add, lists)`: a new list for every list added.
+    ListSummation(ListSummation),
+}
+
+/// Lists added up one by one, each `+` copying everything so far into a new list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ListSummation {
+    /// Items in each list added.
+    pub items_per_list: Length,
+    /// A start list is given (`sum(lists, [])`), so the first list is copied too; without one
+    /// (`reduce(add, lists)`) the first list is where the sum starts.
+    pub start: bool,
 }
 
 /// What one way of doing the work allocates.
@@ -552,6 +571,7 @@ pub fn compare(scenario: &Scenario, n: u64, version: TargetVersion) -> Compariso
         Scenario::ModuleAttributeLookup { attributes } => {
             attribute_lookups(&runtime, n, *attributes)
         }
+        Scenario::ListSummation(summation) => list_summation(&runtime, summation, n),
     }
 }
 
@@ -586,6 +606,9 @@ impl Sizes {
 }
 
 fn accumulation(runtime: &Runtime, grown: &Accumulation, n: u64) -> Comparison {
+    if grown.sequence == Sequence::List {
+        return list_accumulation(runtime, grown, n);
+    }
     let Accumulation {
         sequence,
         store,
@@ -612,17 +635,19 @@ fn accumulation(runtime: &Runtime, grown: &Accumulation, n: u64) -> Comparison {
             base: runtime.tuple_base,
             per_iteration: 8 * p,
         },
+        Sequence::List => list_arrays(runtime, p),
     };
     let what = match sequence {
         Sequence::Str => "str",
         Sequence::Bytes => "bytes",
         Sequence::Tuple => "tuple",
+        Sequence::List => "list",
     };
     let mut derivation = vec![format!(
         "n = {n} iterations adding {p} {unit} each{assumption}; a {what} after i of them requests {formula}",
         unit = match (sequence, p) {
-            (Sequence::Tuple, 1) => "item",
-            (Sequence::Tuple, _) => "items",
+            (Sequence::Tuple | Sequence::List, 1) => "item",
+            (Sequence::Tuple | Sequence::List, _) => "items",
             (_, 1) => "character",
             _ => "characters",
         },
@@ -692,7 +717,7 @@ fn accumulation(runtime: &Runtime, grown: &Accumulation, n: u64) -> Comparison {
     let version = runtime.version.dotted();
     let assumption = if piece.is_assumed() {
         let unit = match sequence {
-            Sequence::Tuple => "items",
+            Sequence::Tuple | Sequence::List => "items",
             Sequence::Str | Sequence::Bytes => "characters",
         };
         format!(
@@ -705,6 +730,7 @@ fn accumulation(runtime: &Runtime, grown: &Accumulation, n: u64) -> Comparison {
         Sequence::Str => "collecting the pieces and calling `''.join()` once",
         Sequence::Bytes => "a `bytearray` or `b''.join()`",
         Sequence::Tuple => "appending to a list and calling `tuple()` once",
+        Sequence::List => "extending one list in place",
     };
     if in_place {
         let (aliased, _) = copied_every_iteration(runtime, sequence, &sizes, p, n);
@@ -761,6 +787,7 @@ fn accumulation(runtime: &Runtime, grown: &Accumulation, n: u64) -> Comparison {
         }
         (Sequence::Bytes, _) => "bytes are never resized in place",
         (Sequence::Tuple, _) => "tuples are never resized in place",
+        (Sequence::List, _) => "`+` always makes a new list",
     };
     Comparison {
         habit,
@@ -855,22 +882,222 @@ fn copied_every_iteration(
     let first_allocated = match sequence {
         Sequence::Tuple => (runtime.tuple_free_list_max_len / p.max(1) + 1).max(2),
         Sequence::Str | Sequence::Bytes => 2,
+        // `[] + piece` is a new list too.
+        Sequence::List => 1,
     };
-    if n < first_allocated {
-        return (Footprint::default(), first_allocated);
+    (copied_from(sizes, first_allocated, n), first_allocated)
+}
+
+/// A new value of the grown size allocated for each of iterations `first..=n`, each freed
+/// once the next exists: the peak is the last two.
+fn copied_from(sizes: &Sizes, first: u64, n: u64) -> Footprint {
+    if n < first {
+        return Footprint::default();
     }
-    let last_two = if n > first_allocated {
+    let last_two = if n > first {
         sizes.after(n - 1).saturating_add(sizes.after(n))
     } else {
         sizes.after(n)
     };
-    let footprint = Footprint {
-        allocations: n - first_allocated + 1,
-        malloc_bytes: sizes.sum(first_allocated, n),
+    Footprint {
+        allocations: n - first + 1,
+        malloc_bytes: sizes.sum(first, n),
         growth_bytes: 0,
         peak: last_two,
+    }
+}
+
+/// The item arrays of lists grown by `p` items at a time; the list objects themselves come
+/// from the free list, since the list each `+` replaces goes back to it.
+fn list_arrays(runtime: &Runtime, p: u64) -> Sizes {
+    Sizes {
+        base: 0,
+        per_iteration: runtime.list_item.saturating_mul(p),
+    }
+}
+
+/// A list grown in place by `n` extends of `p` items (appends when `p` is 1): one
+/// reallocation per resize of its item array.
+fn extended_in_place(runtime: &Runtime, n: u64, p: u64) -> (Footprint, ListFill) {
+    let fill = runtime.list_extends(n, p);
+    let footprint = Footprint {
+        allocations: fill.resizes,
+        malloc_bytes: 0,
+        growth_bytes: fill.array_bytes(),
+        peak: fill.array_bytes(),
     };
-    (footprint, first_allocated)
+    (footprint, fill)
+}
+
+/// `lst = lst + piece` in a loop: `list_concat` makes a new list of the combined size every
+/// iteration and copies every reference into it. The alternative grows one list in place:
+/// `append` for a one-item display (no piece is built), `extend` or `+=` otherwise.
+fn list_accumulation(runtime: &Runtime, grown: &Accumulation, n: u64) -> Comparison {
+    let piece = grown.piece;
+    let p = piece.or_assumed();
+    let sizes = list_arrays(runtime, p);
+    let copies = copied_from(&sizes, 1, n);
+    let display_bytes = runtime.list_item.saturating_mul(p);
+    let displays = if grown.fresh_pieces {
+        Footprint {
+            allocations: n,
+            malloc_bytes: n.saturating_mul(display_bytes),
+            growth_bytes: 0,
+            peak: display_bytes,
+        }
+    } else {
+        Footprint::default()
+    };
+    let habit = copies.plus(displays);
+    let appended = grown.fresh_pieces && !piece.is_assumed() && p == 1;
+    let (extended, fill) = extended_in_place(runtime, n, p);
+    let alternative = if appended {
+        extended
+    } else {
+        extended.plus(displays)
+    };
+    let assumed = if piece.is_assumed() {
+        format!(" ({ASSUMED_PIECE_LENGTH} assumed per piece the source does not show)")
+    } else {
+        String::new()
+    };
+    let displays_text = if grown.fresh_pieces {
+        format!("; each iteration also builds the {display_bytes} B item array of the list display")
+    } else {
+        String::new()
+    };
+    let how = if appended { "appends" } else { "extends" };
+    let derivation = vec![
+        format!(
+            "n = {n} iterations adding {p} {unit} each{assumed}; a list after i of them has an item array of {formula}",
+            unit = if p == 1 { "item" } else { "items" },
+            formula = sizes.formula(),
+        ),
+        format!(
+            "habit, copied: a new item array for each i = 1..{n}{displays_text}: {} calls, {} B; peak: the last two arrays, {} B",
+            habit.allocations,
+            grouped(habit.bytes()),
+            grouped(habit.peak),
+        ),
+        format!(
+            "alternative: {n} {how} grow one array in {resizes} reallocations to {capacity} slots x {item} = {array} B{also}: {} calls, {} B, peak {} B",
+            alternative.allocations,
+            grouped(alternative.bytes()),
+            grouped(alternative.peak),
+            resizes = fill.resizes,
+            capacity = grouped(fill.capacity),
+            item = runtime.list_item,
+            array = grouped(fill.array_bytes()),
+            also = if appended { "" } else { displays_text.as_str() },
+        ),
+    ];
+    let assumption = if piece.is_assumed() {
+        format!(
+            " (assuming {ASSUMED_PIECE_LENGTH} items per piece where the source does not show them)"
+        )
+    } else {
+        String::new()
+    };
+    Comparison {
+        habit,
+        alternative,
+        growth: Growth::Quadratic,
+        summary: format!(
+            "Quadratic on CPython {version} (`+` always makes a new list): {n} iterations copy \
+             the growing list, {total} allocated{assumption}; extending one list in place \
+             allocates {alternative_bytes}",
+            version = runtime.version.dotted(),
+            total = human_bytes(habit.bytes()),
+            alternative_bytes = human_bytes(alternative.bytes()),
+        ),
+        derivation,
+        extra_time_ns: None,
+    }
+}
+
+/// `sum(lists, [])` and `reduce(operator.add, lists)`: each `+` makes a new list holding
+/// everything so far. The alternative is one comprehension, `[x for xs in lists for x in xs]`:
+/// one list grown by appends, one `list_iterator` per list, and on 3.8 to 3.11 the
+/// comprehension's function object.
+fn list_summation(runtime: &Runtime, summation: &ListSummation, n: u64) -> Comparison {
+    let piece = summation.items_per_list;
+    let p = piece.or_assumed();
+    let sizes = list_arrays(runtime, p);
+    let first = if summation.start { 1 } else { 2 };
+    let habit = copied_from(&sizes, first, n);
+    let (appended, fill) = extended_in_place(runtime, n.saturating_mul(p), 1);
+    let iterators = Footprint {
+        allocations: n,
+        malloc_bytes: n.saturating_mul(runtime.list_iterator),
+        growth_bytes: 0,
+        peak: runtime.list_iterator,
+    };
+    let function = if runtime.comprehension_makes_function {
+        runtime.function
+    } else {
+        0
+    };
+    let alternative = appended.plus(iterators).plus(Footprint {
+        allocations: u64::from(function > 0),
+        malloc_bytes: function,
+        growth_bytes: 0,
+        peak: function,
+    });
+    let assumed = if piece.is_assumed() {
+        format!(" ({ASSUMED_PIECE_LENGTH} assumed: the source does not show them)")
+    } else {
+        String::new()
+    };
+    let function_text = if function > 0 {
+        format!(", and the comprehension's {function} B function object")
+    } else {
+        String::new()
+    };
+    let derivation = vec![
+        format!(
+            "n = {n} lists of {p} items each{assumed}; the sum after i of them has an item array of {formula}",
+            formula = sizes.formula(),
+        ),
+        format!(
+            "habit: a new list for each i = {first}..{n}, copying everything so far: {} calls, {} B; peak: the last two arrays, {} B",
+            habit.allocations,
+            grouped(habit.bytes()),
+            grouped(habit.peak),
+        ),
+        format!(
+            "alternative: a comprehension appends {items} items to one list ({resizes} reallocations to {capacity} slots x 8 = {array} B), with a {iterator} B list_iterator per list{function_text}: {} calls, {} B, peak {} B",
+            alternative.allocations,
+            grouped(alternative.bytes()),
+            grouped(alternative.peak),
+            items = grouped(n.saturating_mul(p)),
+            resizes = fill.resizes,
+            capacity = grouped(fill.capacity),
+            array = grouped(fill.array_bytes()),
+            iterator = runtime.list_iterator,
+        ),
+    ];
+    let assumption = if piece.is_assumed() {
+        format!(
+            " (assuming {ASSUMED_PIECE_LENGTH} items per list where the source does not show them)"
+        )
+    } else {
+        String::new()
+    };
+    Comparison {
+        habit,
+        alternative,
+        growth: Growth::Quadratic,
+        summary: format!(
+            "Quadratic on CPython {version}: adding {n} lists one by one copies the growing \
+             result each time, {total} allocated{assumption}; one comprehension or \
+             `itertools.chain.from_iterable` allocates {alternative_bytes}",
+            version = runtime.version.dotted(),
+            total = human_bytes(habit.bytes()),
+            alternative_bytes = human_bytes(alternative.bytes()),
+        ),
+        derivation,
+        extra_time_ns: None,
+    }
 }
 
 /// The linear alternative: a list of references grown by appends, then one object of the
@@ -883,7 +1110,7 @@ fn joined(
     n: u64,
 ) -> (Footprint, String) {
     let references = match sequence {
-        Sequence::Tuple => n.saturating_mul(p),
+        Sequence::Tuple | Sequence::List => n.saturating_mul(p),
         Sequence::Str | Sequence::Bytes => n,
     };
     let fill = runtime.list_appends(references);
@@ -908,6 +1135,7 @@ fn joined(
         Sequence::Str => ("''.join", "str"),
         Sequence::Bytes => ("b''.join", "bytes"),
         Sequence::Tuple => ("tuple()", "tuple"),
+        Sequence::List => ("list.extend", "list"),
     };
     let buffers_text = if buffers > 0 {
         format!(
@@ -1234,11 +1462,25 @@ fn materialised_list(
     n: u64,
 ) -> Comparison {
     let function = match producer {
-        Producer::Comprehension if runtime.comprehension_makes_function => runtime.function,
+        Producer::Comprehension | Producer::Count if runtime.comprehension_makes_function => {
+            runtime.function
+        }
         _ => 0,
     };
-    let items = item_objects(runtime, elements, n);
-    let (built, built_explained) = collection(runtime, container, n);
+    let counted = producer == Producer::Count;
+    let mut items = item_objects(runtime, elements, n);
+    let (mut built, mut built_explained) = collection(runtime, container, n);
+    if counted {
+        // `len` reads the size: nothing iterates the list, and `sum(1 for ...)` computes no
+        // item at all.
+        built.allocations = built.allocations.saturating_sub(1);
+        built.malloc_bytes = built.malloc_bytes.saturating_sub(runtime.list_iterator);
+        built_explained.push_str(", except that `len` creates no iterator");
+        items.generator = Footprint::default();
+        items
+            .explained
+            .push_str("; `sum(1 for ...)` computes none of them");
+    }
     let list = Footprint {
         allocations: built
             .allocations
@@ -1255,7 +1497,7 @@ fn materialised_list(
             .saturating_add(items.list.peak),
     };
     let lazy_function = match producer {
-        Producer::Comprehension => runtime.function,
+        Producer::Comprehension | Producer::Count => runtime.function,
         Producer::AppendLoop => 0,
     };
     let generator = Footprint {
@@ -1311,8 +1553,9 @@ fn materialised_list(
     } else {
         format!(
             "Builds a {n}-item {what} ({list_bytes} at its peak, in {allocations} allocations) that \
-             is iterated once and dropped, keeping every item alive at once{unknown_items}; a \
+             is {used} and dropped, keeping every item alive at once{unknown_items}; a \
              generator holds one item at a time in {generator_bytes} on CPython {version}",
+            used = if counted { "counted" } else { "iterated once" },
             list_bytes = human_bytes(list.peak),
             allocations = list.allocations,
             generator_bytes = human_bytes(generator.peak),

@@ -325,7 +325,12 @@ fn excess_is_reported_over_the_alternative() {
 #[test]
 fn huge_iteration_counts_saturate_instead_of_overflowing() {
     let billion = 1_000_000_000;
-    for sequence in [Sequence::Str, Sequence::Bytes, Sequence::Tuple] {
+    for sequence in [
+        Sequence::Str,
+        Sequence::Bytes,
+        Sequence::Tuple,
+        Sequence::List,
+    ] {
         let scenario = accumulation_case(sequence, Store::Global, 1000);
         let cost = estimate(&scenario, Iterations::assumed(billion), version(12));
         assert!(
@@ -443,4 +448,87 @@ fn lookups_cost_time_by_version() {
     let new = estimate(&scenario, Iterations::assumed(100_000), version(12));
     assert!(new.extra_time_ns.expect("a time") < extra / 3);
     assert_eq!(new.severity, Severity::Info);
+}
+
+/// `lst = lst + [item]` 100 times on 3.12: a new item array of 8·i bytes for each i = 1..100
+/// (calloc'd by `list_concat`) and the 8-byte array of each `[item]`; `lst.append(item)` grows
+/// one array through 4, 8, 16, 24, 32, 40, 52, 64, 76, 92 and 108 slots.
+#[test]
+fn list_accumulation_copies_every_iteration() {
+    let scenario = Scenario::Accumulation(Accumulation {
+        fresh_pieces: true,
+        ..Accumulation::new(Sequence::List, Store::Local, Length::known(1))
+    });
+    let comparison = compare(&scenario, 100, version(12));
+    assert_eq!(
+        comparison.habit,
+        Footprint {
+            allocations: 200,
+            malloc_bytes: 8 * 5050 + 800,
+            growth_bytes: 0,
+            peak: 8 * 99 + 8 * 100 + 8,
+        }
+    );
+    assert_eq!(
+        comparison.alternative,
+        Footprint {
+            allocations: 11,
+            malloc_bytes: 0,
+            growth_bytes: 108 * 8,
+            peak: 108 * 8,
+        }
+    );
+    assert_eq!(comparison.growth, Growth::Quadratic);
+    // A piece that exists anyway (`lst = lst + other`) is extended with `+=`: no display.
+    let other = accumulation_case(Sequence::List, Store::Local, 10);
+    let comparison = compare(&other, 100, version(12));
+    assert_eq!(comparison.habit.allocations, 100);
+    assert_eq!(comparison.habit.malloc_bytes, 80 * 5050);
+    let fill = Runtime::for_version(version(12)).list_extends(100, 10);
+    assert_eq!(comparison.alternative.growth_bytes, fill.array_bytes());
+}
+
+/// `sum(lists, [])` of 100 lists of 10 items on 3.8: 100 new arrays of 80·i bytes, against a
+/// comprehension appending 1,000 items (1,120 slots), 100 list iterators and its function.
+/// Without a start list the first list is not copied.
+#[test]
+fn list_summation_is_quadratic() {
+    let summation = |start| {
+        Scenario::ListSummation(ListSummation {
+            items_per_list: Length::known(10),
+            start,
+        })
+    };
+    let runtime = Runtime::for_version(version(8));
+    let comparison = compare(&summation(true), 100, version(8));
+    assert_eq!(comparison.habit.allocations, 100);
+    assert_eq!(comparison.habit.malloc_bytes, 80 * 5050);
+    assert_eq!(comparison.habit.peak, 80 * 199);
+    let fill = runtime.list_appends(1000);
+    assert_eq!(fill.capacity, 1120);
+    assert_eq!(
+        comparison.alternative,
+        Footprint {
+            allocations: fill.resizes + 100 + 1,
+            malloc_bytes: 100 * runtime.list_iterator + runtime.function,
+            growth_bytes: 1120 * 8,
+            peak: 1120 * 8 + runtime.list_iterator + runtime.function,
+        }
+    );
+    let without_start = compare(&summation(false), 100, version(8));
+    assert_eq!(without_start.habit.allocations, 99);
+    assert_eq!(without_start.habit.malloc_bytes, 80 * 5049);
+    // 3.12 inlines the comprehension: no function object.
+    let inlined = compare(&summation(true), 100, version(12));
+    let resizes = Runtime::for_version(version(12)).list_appends(1000).resizes;
+    assert_eq!(inlined.alternative.allocations, resizes + 100);
+    // A thousand lists of ten items: 40 MB copied, an error; saturated counts do not panic.
+    let thousand = estimate(&summation(true), Iterations::assumed(1000), version(12));
+    assert_eq!(thousand.allocated_bytes / 1_000_000, 39);
+    assert_eq!(thousand.severity, Severity::Error);
+    estimate(
+        &summation(false),
+        Iterations::assumed(u64::MAX),
+        version(12),
+    );
 }

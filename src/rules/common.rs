@@ -352,7 +352,8 @@ impl<'a> Target<'a> {
         }
     }
 
-    fn is(self, expr: &Expr) -> bool {
+    /// True if `expr` is this same target.
+    pub fn is(self, expr: &Expr) -> bool {
         Target::of(expr) == Some(self)
     }
 }

@@ -13,7 +13,7 @@ use crate::semantic::{Context, LoopNode};
 pub const META: RuleMeta = RuleMeta {
     code: "MEM301",
     name: "list-comprehension-in-call",
-    summary: "a list comprehension passed to a builtin that only iterates it",
+    summary: "a list comprehension passed to a builtin that only iterates or counts it",
     documentation: include_str!("../../rules/MEM301.md"),
     severity_floor: Severity::Info,
 };
@@ -58,10 +58,16 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, expr: &'a Exp
     let Some(builtin) = checker.model.builtin_callee(context.scope(), call) else {
         return;
     };
+    // `len([... for ...])` builds the list only to count it; `len` of a set comprehension
+    // counts distinct items, which no generator does.
+    let counts = builtin == "len" && expr.is_list_comp_expr();
     // `sum(items, start)` takes a second positional argument; `max(a, b)` compares its
     // arguments themselves, so a second positional changes the meaning for the others.
     let max_positional = if builtin == "sum" { 2 } else { 1 };
-    if !consumers.contains(&builtin) || arguments.args.len() > max_positional {
+    if !(consumers.contains(&builtin) || counts)
+        || arguments.args.len() > max_positional
+        || (counts && !arguments.keywords.is_empty())
+    {
         return;
     }
     // A generator expression with `await` or `async for` would be an async generator.
@@ -72,16 +78,31 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, expr: &'a Exp
     }
     let iterations =
         element_count(checker, generators).repeated_by(checker.iterations(context.loop_id()));
+    let (message, help) = if counts {
+        (
+            "List comprehension built only to be counted by `len()`".to_string(),
+            "Count without building a list: `sum(1 for ... in ... if ...)` keeps no item".to_string(),
+        )
+    } else {
+        (
+            format!("{kind} comprehension passed to `{builtin}()`"),
+            format!(
+                "Pass a generator expression: drop the brackets, `{builtin}(... for ... in ...)`, and no {} is built",
+                kind.to_ascii_lowercase()
+            ),
+        )
+    };
     checker.report(
         Rule::ListComprehensionInCall,
         expr.range(),
-        format!("{kind} comprehension passed to `{builtin}()`"),
-        format!(
-            "Pass a generator expression: drop the brackets, `{builtin}(... for ... in ...)`, and no {} is built",
-            kind.to_ascii_lowercase()
-        ),
+        message,
+        help,
         Scenario::MaterialisedList {
-            producer: Producer::Comprehension,
+            producer: if counts {
+                Producer::Count
+            } else {
+                Producer::Comprehension
+            },
             container: if expr.is_set_comp_expr() {
                 Container::Set
             } else {

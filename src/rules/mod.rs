@@ -82,6 +82,8 @@ declare_rules! {
     StringConcatInLoop => string_concat_in_loop,
     ChainedStringConcat => chained_string_concat,
     TupleConcatInLoop => tuple_concat_in_loop,
+    ListConcatInLoop => list_concat_in_loop,
+    QuadraticListSummation => quadratic_list_summation,
     ListComprehensionInCall => list_comprehension_in_call,
     ListBuiltForOnePass => list_built_for_one_pass,
     GlobalLookupInHotLoop => global_lookup_in_hot_loop,

@@ -1,0 +1,6 @@
+def build():
+    chunk = list(range(10))
+    merged = []
+    for _ in range(500):
+        merged = merged + chunk
+    return merged

@@ -1,0 +1,5 @@
+def build():
+    found = []
+    for i in range(1000):
+        found = found + [i]
+    return found
