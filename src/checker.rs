@@ -109,7 +109,10 @@ impl<'a> Observer<'a> for Recorder<'a> {
                 binop.op == ast::Operator::Add && self.enabled(Rule::ChainedStringConcat)
             }
             Expr::ListComp(_) | Expr::SetComp(_) => self.enabled(Rule::ListComprehensionInCall),
-            Expr::Call(_) => self.enabled(Rule::QuadraticListSummation),
+            Expr::Call(call) => {
+                self.enabled(Rule::QuadraticListSummation)
+                    && rules::quadratic_list_summation::may_report(call)
+            }
             Expr::Name(name) => {
                 name.ctx == ExprContext::Load
                     && self.enabled(Rule::GlobalLookupInHotLoop)

@@ -28,6 +28,28 @@ struct Summation<'a> {
     start: bool,
 }
 
+/// Whether `call` has the shape of a summation this rule reports, judged from the call alone:
+/// `sum(x, [])`, or `reduce(f, [comprehension], [initial])` with a list somewhere. Calls are the
+/// commonest node with arguments, and the recorder keeps only those that pass.
+pub fn may_report(call: &ast::ExprCall) -> bool {
+    let arguments = &call.arguments;
+    if !(2..=3).contains(&arguments.len()) {
+        return false;
+    }
+    let sum_shape = arguments.len() == 2
+        && arguments
+            .find_argument_value("start", 1)
+            .is_some_and(Expr::is_list_expr);
+    let reduce_shape = arguments.find_positional(0).is_some_and(|function| {
+        matches!(function, Expr::Lambda(_) | Expr::Name(_) | Expr::Attribute(_))
+    }) && (arguments.find_positional(1).is_some_and(|lists| {
+        matches!(lists, Expr::ListComp(_) | Expr::SetComp(_) | Expr::Generator(_))
+    }) || arguments
+        .find_argument_value("initial", 2)
+        .is_some_and(Expr::is_list_expr));
+    sum_shape || reduce_shape
+}
+
 pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, call: &'a ast::ExprCall) {
     let arguments = &call.arguments;
     if arguments.args.iter().any(Expr::is_starred_expr)
