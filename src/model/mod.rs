@@ -12,6 +12,7 @@
 //! floats) are not counted, as an allocator hook does not see them. The figures are checked
 //! against CPython 3.8 to 3.13 measured with an allocator hook (`tools/measure`).
 
+mod iteration;
 pub mod runtime;
 
 use std::fmt;
@@ -19,6 +20,7 @@ use std::fmt;
 use serde::{Serialize, Serializer};
 
 use crate::config::TargetVersion;
+pub use iteration::IterationCopy;
 pub use runtime::{Runtime, Store, StrKind};
 
 /// The length assumed for a string piece whose length the source does not show.
@@ -395,6 +397,9 @@ pub enum Scenario {
     GlobalLookup { builtin: bool, per_iteration: u64 },
     /// An attribute chain on a module looked up each time. No allocation.
     ModuleAttributeLookup { attributes: u64 },
+    /// A copy (a slice, a concatenation, `list(x)`, `readlines()`) made only to be iterated
+    /// once, where iterating its source would do.
+    IterationCopy(IterationCopy),
 }
 
 /// What one way of doing the work allocates.
@@ -552,6 +557,7 @@ pub fn compare(scenario: &Scenario, n: u64, version: TargetVersion) -> Compariso
         Scenario::ModuleAttributeLookup { attributes } => {
             attribute_lookups(&runtime, n, *attributes)
         }
+        Scenario::IterationCopy(copy) => iteration::iteration_copy(&runtime, *copy, n),
     }
 }
 
