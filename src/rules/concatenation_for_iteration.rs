@@ -4,7 +4,7 @@ use ruff_python_ast::{self as ast, Expr};
 use ruff_text_size::Ranged;
 
 use super::common::{ValueKind, add_operands, value_kind};
-use super::iterable::{self, ARRAY_LIBRARIES, Iterator, Source};
+use super::iterable::{self, ARRAY_LIBRARIES, IteratedBy, Source};
 use super::{Rule, RuleMeta};
 use crate::checker::Checker;
 use crate::model::{IterationCopy, Scenario, Severity};
@@ -22,7 +22,7 @@ pub fn check<'a>(
     checker: &mut Checker<'a>,
     context: &Context<'a>,
     expr: &'a Expr,
-    iterator: Iterator<'a>,
+    iterator: IteratedBy<'a>,
 ) {
     let Expr::BinOp(ast::ExprBinOp {
         op: ast::Operator::Add,

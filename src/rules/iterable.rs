@@ -12,7 +12,7 @@ use crate::semantic::{Context, Node, Resolution, ScopeClass};
 
 /// What iterates an expression once per evaluation.
 #[derive(Clone, Copy, Debug)]
-pub enum Iterator<'a> {
+pub enum IteratedBy<'a> {
     For(&'a ast::StmtFor),
     /// A comprehension clause, and the whole comprehension it belongs to.
     Comprehension {
@@ -21,19 +21,20 @@ pub enum Iterator<'a> {
     },
 }
 
-impl Iterator<'_> {
+impl IteratedBy<'_> {
     /// True if code the loop runs on each iteration (a `for` body, `else` excluded; for a
     /// comprehension everything but this clause's own iterable, which runs before it)
     /// satisfies `test` at some expression.
     fn any_expr(self, test: &dyn Fn(&Expr) -> bool) -> bool {
-        let mut finder = ExprFinder { test, found: false };
         match self {
-            Iterator::For(for_stmt) => {
+            IteratedBy::For(for_stmt) => {
+                let mut finder = ExprFinder { test, found: false };
                 for statement in &for_stmt.body {
                     finder.visit_stmt(statement);
                 }
+                finder.found
             }
-            Iterator::Comprehension {
+            IteratedBy::Comprehension {
                 comprehension,
                 clause,
             } => {
@@ -44,10 +45,9 @@ impl Iterator<'_> {
                     found: false,
                 };
                 visitor::walk_expr(&mut finder, comprehension);
-                return finder.found;
+                finder.found
             }
         }
-        finder.found
     }
 }
 
@@ -75,61 +75,57 @@ impl<'a> Visitor<'a> for ExprFinder<'_> {
 pub fn iterated_by<'a>(
     checker: &Checker<'a>,
     context: &Context<'a>,
-    expr: &'a Expr,
-) -> Option<Iterator<'a>> {
-    let parents = context.parents();
+    expr: &Expr,
+) -> Option<IteratedBy<'a>> {
+    find_iterator(context.parents(), expr, |call| {
+        checker
+            .model
+            .is_builtin_call(context.scope(), call, "enumerate")
+    })
+}
+
+/// True when `expr` may be the iterable of a loop, judged by the syntax around it: a cheap
+/// test for the recorder, before the model can tell whether `enumerate` is the builtin.
+pub fn may_be_iterated(context: &Context, expr: &Expr) -> bool {
+    find_iterator(
+        context.parents(),
+        expr,
+        |call| matches!(call.func.as_ref(), Expr::Name(name) if name.id.as_str() == "enumerate"),
+    )
+    .is_some()
+}
+
+/// The loop or clause iterating `expr`, whose ancestors are `parents`, directly or as the
+/// first argument of a call `is_enumerate` accepts.
+fn find_iterator<'a>(
+    parents: &[Node<'a>],
+    expr: &Expr,
+    is_enumerate: impl Fn(&ast::ExprCall) -> bool,
+) -> Option<IteratedBy<'a>> {
     let (parent, rest) = parents.split_last()?;
-    if let Some(iterator) = iterating(parent, expr) {
-        return Some(iterator);
+    if let Some(found) = iterating(parent, expr) {
+        return Some(found);
     }
-    let Node::Expr(Expr::Call(call)) = parent else {
+    let Node::Expr(call_expr @ Expr::Call(call)) = *parent else {
         return None;
     };
-    let enumerated = checker
-        .model
-        .is_builtin_call(context.scope(), call, "enumerate")
-        && call
-            .arguments
+    let arguments = &call.arguments;
+    let enumerated = is_enumerate(call)
+        && arguments
             .args
             .first()
             .is_some_and(|first| std::ptr::eq(first, expr))
-        && call.arguments.args.len() + call.arguments.keywords.len() <= 2;
+        && arguments.args.len() + arguments.keywords.len() <= 2;
     if !enumerated {
         return None;
     }
-    let Some(Node::Expr(call_expr)) = parents.last() else {
-        return None;
-    };
     iterating(rest.last()?, call_expr)
 }
 
-/// True when `expr` may be the iterable of a loop, from the parent alone: a cheap test for
-/// the recorder, before the model exists.
-pub fn may_be_iterated(context: &Context, expr: &Expr) -> bool {
-    let parents = context.parents();
-    match parents.split_last() {
-        Some((parent, _)) if iterating(parent, expr).is_some() => true,
-        Some((Node::Expr(Expr::Call(call)), rest)) => {
-            matches!(call.func.as_ref(), Expr::Name(name) if name.id.as_str() == "enumerate")
-                && call
-                    .arguments
-                    .args
-                    .first()
-                    .is_some_and(|first| std::ptr::eq(first, expr))
-                && rest.last().is_some_and(|grandparent| {
-                    parents
-                        .last()
-                        .is_some_and(|node| matches!(node, Node::Expr(call_expr) if iterating(grandparent, call_expr).is_some()))
-                })
-        }
-        _ => false,
-    }
-}
-
-fn iterating<'a>(parent: &Node<'a>, expr: &Expr) -> Option<Iterator<'a>> {
+fn iterating<'a>(parent: &Node<'a>, expr: &Expr) -> Option<IteratedBy<'a>> {
     match *parent {
         Node::Stmt(Stmt::For(for_stmt)) if std::ptr::eq(for_stmt.iter.as_ref(), expr) => {
-            Some(Iterator::For(for_stmt))
+            Some(IteratedBy::For(for_stmt))
         }
         Node::Expr(
             comprehension @ (Expr::ListComp(ast::ExprListComp { generators, .. })
@@ -139,7 +135,7 @@ fn iterating<'a>(parent: &Node<'a>, expr: &Expr) -> Option<Iterator<'a>> {
         ) => generators
             .iter()
             .find(|clause| std::ptr::eq(&clause.iter, expr))
-            .map(|clause| Iterator::Comprehension {
+            .map(|clause| IteratedBy::Comprehension {
                 comprehension,
                 clause,
             }),
@@ -258,7 +254,7 @@ const READING_METHODS: &[&str] = &[
 ///   `self.items`, `logging.root.removeHandler(h)` changes `logging.root.handlers`).
 ///
 /// When unsure, this says yes: the rules stay silent.
-pub fn loop_may_change(iterator: Iterator, sources: &[Source]) -> bool {
+pub fn loop_may_change(iterator: IteratedBy, sources: &[Source]) -> bool {
     let touches = |expr: &Expr| {
         sources.iter().any(|source| match expr {
             Expr::Call(call) => {

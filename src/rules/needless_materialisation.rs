@@ -4,7 +4,7 @@ use ruff_python_ast::{self as ast, Expr};
 use ruff_text_size::Ranged;
 
 use super::common::short_text;
-use super::iterable::{self, Iterator, Source};
+use super::iterable::{self, IteratedBy, Source};
 use super::{Rule, RuleMeta};
 use crate::checker::Checker;
 use crate::model::{IterationCopy, Scenario, Severity};
@@ -35,7 +35,7 @@ pub fn check<'a>(
     checker: &mut Checker<'a>,
     context: &Context<'a>,
     expr: &'a Expr,
-    iterator: Iterator<'a>,
+    iterator: IteratedBy<'a>,
 ) {
     let scope = context.scope();
     let (argument, unpacked) = match expr {
@@ -135,8 +135,8 @@ fn sources<'a>(checker: &Checker<'a>, scope: ScopeId, argument: &'a Expr) -> Opt
 
 /// True when the loop body finishes each item in a way that usually takes it out of the
 /// container it came from (`widget.destroy()`), so the container changes under the loop.
-fn detaches_items(iterator: Iterator) -> bool {
-    let Iterator::For(for_stmt) = iterator else {
+fn detaches_items(iterator: IteratedBy) -> bool {
+    let IteratedBy::For(for_stmt) = iterator else {
         return false;
     };
     let targets: Vec<&str> = match for_stmt.target.as_ref() {

@@ -3,7 +3,7 @@
 use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::Ranged;
 
-use super::iterable::{self, Iterator, Source};
+use super::iterable::{self, IteratedBy, Source};
 use super::{Rule, RuleMeta};
 use crate::checker::Checker;
 use crate::model::{IterationCopy, Length, Scenario, Severity};
@@ -79,7 +79,7 @@ pub fn check<'a>(
     checker: &mut Checker<'a>,
     context: &Context<'a>,
     expr: &'a Expr,
-    iterator: Iterator<'a>,
+    iterator: IteratedBy<'a>,
 ) {
     let (read, stored) = match expr {
         Expr::Name(name) => match stored_read(checker, context, name) {

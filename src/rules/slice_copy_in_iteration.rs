@@ -4,7 +4,7 @@ use ruff_python_ast::{self as ast, Expr};
 use ruff_text_size::Ranged;
 
 use super::common::{ValueKind, short_text, value_kind};
-use super::iterable::{self, ARRAY_LIBRARIES, Iterator, Source};
+use super::iterable::{self, ARRAY_LIBRARIES, IteratedBy, Source};
 use super::{Rule, RuleMeta};
 use crate::checker::Checker;
 use crate::model::{IterationCopy, Scenario, Severity};
@@ -22,7 +22,7 @@ pub fn check<'a>(
     checker: &mut Checker<'a>,
     context: &Context<'a>,
     expr: &'a Expr,
-    iterator: Iterator<'a>,
+    iterator: IteratedBy<'a>,
 ) {
     let Expr::Subscript(ast::ExprSubscript { value, slice, .. }) = expr else {
         return;
@@ -31,7 +31,10 @@ pub fn check<'a>(
         return;
     };
     let scope = context.scope();
-    if !is_copied_by_slicing(checker, scope, value) || checker.model.imports_any(ARRAY_LIBRARIES) {
+    if !is_copied_by_slicing(checker, scope, value)
+        || is_query(checker, scope, value)
+        || checker.model.imports_any(ARRAY_LIBRARIES)
+    {
         return;
     }
     // `seq[:]` is the explicit way to take a snapshot: whoever wrote it meant the copy.
@@ -99,6 +102,57 @@ fn is_copied_by_slicing(checker: &Checker, scope: ScopeId, value: &Expr) -> bool
         }
         _ => false,
     })
+}
+
+/// Methods of ORM query sets (Django, SQLAlchemy, peewee) that return another lazy query:
+/// slicing one adds a `LIMIT` to the query, it copies nothing.
+const QUERY_METHODS: &[&str] = &[
+    "all",
+    "filter",
+    "exclude",
+    "order_by",
+    "values",
+    "values_list",
+    "only",
+    "defer",
+    "select_related",
+    "prefetch_related",
+    "annotate",
+    "distinct",
+    "using",
+    "query",
+    "filter_by",
+    "where",
+    "select",
+];
+
+/// True for what is evidently a lazy ORM query: a call of a query method, anything reached
+/// through a model's `objects` manager, a name like `queryset` or `qs`, or a name only ever
+/// assigned one of those.
+fn is_query(checker: &Checker, scope: ScopeId, value: &Expr) -> bool {
+    match value {
+        Expr::Call(call) => match call.func.as_ref() {
+            Expr::Attribute(method) => {
+                QUERY_METHODS.contains(&method.attr.as_str()) || is_query(checker, scope, &method.value)
+            }
+            _ => false,
+        },
+        Expr::Attribute(attribute) => {
+            attribute.attr.as_str() == "objects" || is_query(checker, scope, &attribute.value)
+        }
+        Expr::Name(name) => {
+            let id = name.id.as_str();
+            if id.contains("queryset") || id == "qs" || id.ends_with("_qs") {
+                return true;
+            }
+            let bindings = checker.model.scope(scope).bindings_of(id);
+            !bindings.is_empty()
+                && bindings.iter().all(|binding| {
+                    matches!(binding.kind, BindingKind::Assignment(bound) if is_query(checker, scope, bound))
+                })
+        }
+        _ => false,
+    }
 }
 
 /// How many items `seq[start:stop]` has at most when both bounds are non-negative literals.
