@@ -32,8 +32,9 @@ pub enum IterationCopy {
     Unpacked,
     /// `f.readlines()`: every line alive at once in a list grown from a guess of 8 items;
     /// iterating the file makes the same lines one at a time. `line` is the length of a
-    /// line, newline included.
-    ReadLines { line: Length },
+    /// line, newline included. `split` for `f.read().splitlines()`, priced the same: the
+    /// whole-file string `read()` also holds is not counted.
+    ReadLines { line: Length, split: bool },
 }
 
 impl IterationCopy {
@@ -43,7 +44,8 @@ impl IterationCopy {
             IterationCopy::Concatenation { .. } => "the concatenation",
             IterationCopy::ListCall => "`list()`",
             IterationCopy::Unpacked => "the unpacked list",
-            IterationCopy::ReadLines { .. } => "`readlines()`",
+            IterationCopy::ReadLines { split: false, .. } => "`readlines()`",
+            IterationCopy::ReadLines { split: true, .. } => "splitting `read()`",
         }
     }
 }
@@ -153,7 +155,7 @@ pub fn iteration_copy(runtime: &Runtime, copy: IterationCopy, n: u64) -> Compari
                 ),
             )
         }
-        IterationCopy::ReadLines { line } => {
+        IterationCopy::ReadLines { line, split } => {
             let length = if line.is_assumed() {
                 ASSUMED_LINE
             } else {
@@ -182,8 +184,13 @@ pub fn iteration_copy(runtime: &Runtime, copy: IterationCopy, n: u64) -> Compari
                     "habit: {n} lines of {length} characters ({line_size} B each{assumed}) all \
                      alive, an item array grown in {resizes} steps to {slots} slots x {slot} = \
                      {array} B, and a {iterator} B list_iterator; alternative: the same lines \
-                     made one at a time by the file's iterator",
+                     made one at a time by the file's iterator{whole}",
                     assumed = if line.is_assumed() { ", assumed" } else { "" },
+                    whole = if split {
+                        "; the whole-file string `read()` holds as well is not counted"
+                    } else {
+                        ""
+                    },
                 ),
             )
         }
@@ -285,6 +292,7 @@ mod tests {
             &runtime("12"),
             IterationCopy::ReadLines {
                 line: Length::UNKNOWN,
+                split: false,
             },
             100,
         );

@@ -131,6 +131,7 @@ pub fn check<'a>(
         help.to_string(),
         Scenario::IterationCopy(IterationCopy::ReadLines {
             line: Length::UNKNOWN,
+            split: read.split,
         }),
         iterable::copy_iterations(checker, context, None),
     );
