@@ -45,10 +45,11 @@ pub fn check<'a>(
         && kinds
             .iter()
             .any(|kind| matches!(kind, ValueKind::List | ValueKind::Tuple));
-    // All displays: one display would do, and tuples of constants are folded by the compiler.
-    let all_displays = operands
-        .iter()
-        .all(|operand| matches!(operand, Expr::List(_) | Expr::Tuple(_)));
+    // All displays: one display would do, and tuples of constants (`(0, 1) + (None,) * 5`)
+    // are folded into one constant by the compiler.
+    let all_displays = operands.iter().all(|operand| {
+        matches!(operand, Expr::List(_) | Expr::Tuple(_)) || constant_tuple_length(operand).is_some()
+    });
     if !sequences || all_displays || checker.model.imports_any(ARRAY_LIBRARIES) {
         return;
     }
@@ -73,6 +74,57 @@ pub fn check<'a>(
         Scenario::IterationCopy(IterationCopy::Concatenation { operands: count }),
         iterable::copy_iterations(checker, context, None),
     );
+}
+
+/// The largest tuple CPython's AST optimiser makes by folding `tuple * int`
+/// (`MAX_COLLECTION_SIZE` in `Python/ast_opt.c`, 3.8 to 3.13).
+const MAX_FOLDED_TUPLE: u64 = 256;
+
+/// The length of a tuple the compiler folds into a constant: a display of constants, such a
+/// tuple repeated by an int literal (up to [`MAX_FOLDED_TUPLE`] items), or a sum of them.
+fn constant_tuple_length(expr: &Expr) -> Option<u64> {
+    match expr {
+        Expr::Tuple(ast::ExprTuple { elts, .. }) => elts
+            .iter()
+            .all(is_constant)
+            .then_some(elts.len() as u64),
+        Expr::BinOp(ast::ExprBinOp {
+            left,
+            op: ast::Operator::Mult,
+            right,
+            ..
+        }) => {
+            let (tuple, count) = match (left.as_ref(), right.as_ref()) {
+                (tuple @ Expr::Tuple(_), Expr::NumberLiteral(number))
+                | (Expr::NumberLiteral(number), tuple @ Expr::Tuple(_)) => (tuple, number),
+                _ => return None,
+            };
+            let count = count.value.as_int()?.as_u64()?;
+            let length = constant_tuple_length(tuple)?.checked_mul(count)?;
+            (length <= MAX_FOLDED_TUPLE).then_some(length)
+        }
+        Expr::BinOp(ast::ExprBinOp {
+            left,
+            op: ast::Operator::Add,
+            right,
+            ..
+        }) => constant_tuple_length(left)?.checked_add(constant_tuple_length(right)?),
+        _ => None,
+    }
+}
+
+fn is_constant(expr: &Expr) -> bool {
+    match expr {
+        Expr::StringLiteral(_)
+        | Expr::BytesLiteral(_)
+        | Expr::NumberLiteral(_)
+        | Expr::BooleanLiteral(_)
+        | Expr::NoneLiteral(_)
+        | Expr::EllipsisLiteral(_) => true,
+        Expr::UnaryOp(ast::ExprUnaryOp { operand, .. }) => is_constant(operand),
+        Expr::Tuple(_) => constant_tuple_length(expr).is_some(),
+        _ => false,
+    }
 }
 
 /// What an operand evidently is: from its syntax, or for a name from every value it is
