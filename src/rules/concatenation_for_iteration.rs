@@ -65,6 +65,10 @@ pub fn check<'a>(
     {
         return;
     }
+    // `for child in a + b: child.remove()`: the items leave their containers.
+    if iterable::detaches_items(iterator) {
+        return;
+    }
     let count = operands.len() as u64;
     checker.report(
         Rule::ConcatenationForIteration,

@@ -288,6 +288,57 @@ pub fn loop_may_change(iterator: IteratedBy, sources: &[Source]) -> bool {
     iterator.any_expr(&touches)
 }
 
+/// Methods the loop target may be finished with that take it out of the container it
+/// came from (`child.remove()`, `widget.destroy()`): a copy of that container is then needed.
+const DETACHING_METHODS: &[&str] = &[
+    "destroy",
+    "remove",
+    "close",
+    "delete",
+    "unlink",
+    "detach",
+    "cancel",
+    "kill",
+    "terminate",
+    "unregister",
+    "discard",
+    "clear",
+    "pop",
+    "join",
+    "stop",
+    "shutdown",
+    "release",
+    "replace",
+];
+
+/// True when the loop calls one of [`DETACHING_METHODS`] on its target, or on an attribute
+/// of it, which usually takes the item out of the container it came from, so the container
+/// changes under the loop. A target that is not a name or a tuple of names counts too.
+pub fn detaches_items(iterator: IteratedBy) -> bool {
+    let target = match iterator {
+        IteratedBy::For(for_stmt) => for_stmt.target.as_ref(),
+        IteratedBy::Comprehension { clause, .. } => &clause.target,
+    };
+    let targets: Vec<&str> = match target {
+        Expr::Name(name) => vec![name.id.as_str()],
+        Expr::Tuple(ast::ExprTuple { elts, .. }) => elts
+            .iter()
+            .filter_map(|element| element.as_name_expr().map(|name| name.id.as_str()))
+            .collect(),
+        _ => return true,
+    };
+    iterator.any_expr(&|expr: &Expr| {
+        let Expr::Call(call) = expr else {
+            return false;
+        };
+        let Expr::Attribute(method) = call.func.as_ref() else {
+            return false;
+        };
+        DETACHING_METHODS.contains(&method.attr.as_str())
+            && Source::of(&method.value).is_some_and(|source| targets.contains(&source.root))
+    })
+}
+
 /// Modules whose presence means threads or processes may share state: a snapshot of an
 /// attribute or a global (`list(self._threads.values())`) is then often taken so that
 /// another thread changing it cannot break the loop.

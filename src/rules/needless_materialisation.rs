@@ -24,13 +24,6 @@ const LAZY_BUILTINS: &[&str] = &["range", "zip", "enumerate", "reversed"];
 /// Dict views: iterating one directly is what `list()` of it does.
 const DICT_VIEWS: &[&str] = &["keys", "values", "items"];
 
-/// Methods the loop target may be finished with that take it out of the container it
-/// came from (`child.destroy()`, `handler.close()`): the snapshot is then needed.
-const DETACHING_METHODS: &[&str] = &[
-    "destroy", "remove", "close", "delete", "unlink", "detach", "cancel", "kill", "terminate",
-    "unregister", "discard", "clear", "pop", "join", "stop", "shutdown", "release",
-];
-
 pub fn check<'a>(
     checker: &mut Checker<'a>,
     context: &Context<'a>,
@@ -58,7 +51,7 @@ pub fn check<'a>(
         return;
     };
     if iterable::loop_may_change(iterator, &sources)
-        || detaches_items(iterator)
+        || iterable::detaches_items(iterator)
         || sources
             .iter()
             .any(|source| iterable::shared_state(checker, context, source))
@@ -131,30 +124,4 @@ fn sources<'a>(checker: &Checker<'a>, scope: ScopeId, argument: &'a Expr) -> Opt
         }
         _ => None,
     }
-}
-
-/// True when the loop body finishes each item in a way that usually takes it out of the
-/// container it came from (`widget.destroy()`), so the container changes under the loop.
-fn detaches_items(iterator: IteratedBy) -> bool {
-    let IteratedBy::For(for_stmt) = iterator else {
-        return false;
-    };
-    let targets: Vec<&str> = match for_stmt.target.as_ref() {
-        Expr::Name(name) => vec![name.id.as_str()],
-        Expr::Tuple(ast::ExprTuple { elts, .. }) => elts
-            .iter()
-            .filter_map(|element| element.as_name_expr().map(|name| name.id.as_str()))
-            .collect(),
-        _ => return true,
-    };
-    ruff_python_ast::helpers::any_over_body(&for_stmt.body, |expr| {
-        let Expr::Call(call) = expr else {
-            return false;
-        };
-        let Expr::Attribute(method) = call.func.as_ref() else {
-            return false;
-        };
-        DETACHING_METHODS.contains(&method.attr.as_str())
-            && Source::of(&method.value).is_some_and(|source| targets.contains(&source.root))
-    })
 }
