@@ -66,7 +66,7 @@ pub fn check<'a>(
         return;
     }
     // `for child in a + b: child.remove()`: the items leave their containers.
-    if iterable::detaches_items(iterator) {
+    if iterable::items_may_change_container(iterator) {
         return;
     }
     let count = operands.len() as u64;

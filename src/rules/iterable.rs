@@ -311,10 +311,12 @@ const DETACHING_METHODS: &[&str] = &[
     "replace",
 ];
 
-/// True when the loop calls one of [`DETACHING_METHODS`] on its target, or on an attribute
-/// of it, which usually takes the item out of the container it came from, so the container
-/// changes under the loop. A target that is not a name or a tuple of names counts too.
-pub fn detaches_items(iterator: IteratedBy) -> bool {
+/// True when the loop's items may change the container they came from while it runs: it
+/// calls one of [`DETACHING_METHODS`] on its target (or an attribute of it), which usually
+/// takes the item out of its container, or calls the target itself (`for callback in
+/// pending[n:]: callback()`), and a callback may register more. A target that is not a
+/// name or a tuple of names counts too.
+pub fn items_may_change_container(iterator: IteratedBy) -> bool {
     let target = match iterator {
         IteratedBy::For(for_stmt) => for_stmt.target.as_ref(),
         IteratedBy::Comprehension { clause, .. } => &clause.target,
@@ -331,11 +333,15 @@ pub fn detaches_items(iterator: IteratedBy) -> bool {
         let Expr::Call(call) = expr else {
             return false;
         };
-        let Expr::Attribute(method) = call.func.as_ref() else {
-            return false;
-        };
-        DETACHING_METHODS.contains(&method.attr.as_str())
-            && Source::of(&method.value).is_some_and(|source| targets.contains(&source.root))
+        match call.func.as_ref() {
+            Expr::Name(called) => targets.contains(&called.id.as_str()),
+            Expr::Attribute(method) => {
+                DETACHING_METHODS.contains(&method.attr.as_str())
+                    && Source::of(&method.value)
+                        .is_some_and(|source| targets.contains(&source.root))
+            }
+            _ => false,
+        }
     })
 }
 

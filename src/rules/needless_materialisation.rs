@@ -51,7 +51,7 @@ pub fn check<'a>(
         return;
     };
     if iterable::loop_may_change(iterator, &sources)
-        || iterable::detaches_items(iterator)
+        || iterable::items_may_change_container(iterator)
         || sources
             .iter()
             .any(|source| iterable::shared_state(checker, context, source))

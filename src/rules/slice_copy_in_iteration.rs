@@ -54,7 +54,7 @@ pub fn check<'a>(
     };
     if let Some(source) = Source::of(value) {
         // The loop changes the sequence it runs over: the copy is what makes that safe.
-        if iterable::loop_may_change(iterator, &[source]) || iterable::detaches_items(iterator) {
+        if iterable::loop_may_change(iterator, &[source]) || iterable::items_may_change_container(iterator) {
             return;
         }
     }
