@@ -52,11 +52,11 @@ pub fn check<'a>(
         // Other negative or computed steps have no copy-free spelling as plain.
         _ => return,
     };
-    if let Some(source) = Source::of(value) {
-        // The loop changes the sequence it runs over: the copy is what makes that safe.
-        if iterable::loop_may_change(iterator, &[source]) || iterable::items_may_change_container(iterator) {
-            return;
-        }
+    // The loop changes the sequence it runs over: the copy is what makes that safe.
+    let changes_source =
+        Source::of(value).is_some_and(|source| iterable::loop_may_change(iterator, &[source]));
+    if changes_source || iterable::items_may_change_container(iterator) {
+        return;
     }
     let items = literal_length(bounds);
     let message = match short_text(checker, value) {
