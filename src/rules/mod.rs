@@ -10,7 +10,7 @@
 
 mod common;
 mod elements;
-pub mod iterable;
+pub(crate) mod iterable;
 
 use ruff_text_size::{Ranged, TextRange};
 
