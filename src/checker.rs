@@ -50,6 +50,22 @@ impl<'a> Recorder<'a> {
         self.contexts.take(context);
     }
 
+    /// True for a loop's iterable the copy rules (MEM303 to MEM306) look at: a call, slice,
+    /// `+` or `[*x]` display, or for MEM303 a name (`lines` of `lines = f.readlines()`).
+    fn iterated_copy(&self, context: &Context<'a>, expr: &Expr) -> bool {
+        let shape = match expr {
+            Expr::Call(_) | Expr::List(_) => {
+                self.enabled(Rule::ReadlinesMaterialised)
+                    || self.enabled(Rule::NeedlessMaterialisation)
+            }
+            Expr::Subscript(_) => self.enabled(Rule::SliceCopyInIteration),
+            Expr::BinOp(_) => self.enabled(Rule::ConcatenationForIteration),
+            Expr::Name(_) => self.enabled(Rule::ReadlinesMaterialised),
+            _ => false,
+        };
+        shape && rules::iterable::may_be_iterated(context, expr)
+    }
+
     /// Loads only matter to the hot-loop rules, which look at loops inside functions, off the
     /// exit path. Every name and attribute is a load, so this filter keeps the recording small.
     fn in_function_loop(context: &Context<'a>) -> bool {
@@ -127,7 +143,7 @@ impl<'a> Observer<'a> for Recorder<'a> {
             }
             _ => false,
         };
-        if wanted {
+        if wanted || self.iterated_copy(context, expr) {
             self.record(At::Expr(expr), context);
         }
     }
@@ -283,6 +299,7 @@ impl<'a> Checker<'a> {
     }
 
     fn expr(&mut self, context: &Context<'a>, expr: &'a Expr) {
+        self.iterated_copy(context, expr);
         match expr {
             Expr::Compare(compare) => {
                 if self.enabled(Rule::NoneComparison) {
@@ -318,6 +335,25 @@ impl<'a> Checker<'a> {
                 rules::module_attribute_in_hot_loop::check(self, context, attribute);
             }
             _ => {}
+        }
+    }
+
+    /// The rules about a copy made only to be iterated once, at a loop's iterable.
+    fn iterated_copy(&mut self, context: &Context<'a>, expr: &'a Expr) {
+        let Some(iterator) = rules::iterable::iterated_by(self, context, expr) else {
+            return;
+        };
+        if self.enabled(Rule::ReadlinesMaterialised) {
+            rules::readlines_materialised::check(self, context, expr, iterator);
+        }
+        if self.enabled(Rule::SliceCopyInIteration) {
+            rules::slice_copy_in_iteration::check(self, context, expr, iterator);
+        }
+        if self.enabled(Rule::ConcatenationForIteration) {
+            rules::concatenation_for_iteration::check(self, context, expr, iterator);
+        }
+        if self.enabled(Rule::NeedlessMaterialisation) {
+            rules::needless_materialisation::check(self, context, expr, iterator);
         }
     }
 }

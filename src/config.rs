@@ -454,7 +454,10 @@ mod tests {
         let cli = file
             .with_layer(Some(&strings(&["MEM3"])), &[], &[])
             .unwrap();
-        assert_eq!(codes(&cli), ["MEM301", "MEM302"]);
+        assert_eq!(
+            codes(&cli),
+            ["MEM301", "MEM302", "MEM303", "MEM304", "MEM305", "MEM306"]
+        );
     }
 
     #[test]

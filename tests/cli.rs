@@ -364,7 +364,8 @@ fn rule_subcommand_shows_documentation() {
             .expect("utf-8")
             .lines()
             .count(),
-        heaplint::rules::Rule::ALL.len()
+        heaplint::rules::Rule::ALL.len(),
+        "one line per rule"
     );
     heaplint(dir.path())
         .args(["rule", "NOPE1"])

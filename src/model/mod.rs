@@ -12,6 +12,7 @@
 //! floats) are not counted, as an allocator hook does not see them. The figures are checked
 //! against CPython 3.8 to 3.13 measured with an allocator hook (`tools/measure`).
 
+mod iteration;
 pub mod runtime;
 
 use std::fmt;
@@ -19,6 +20,7 @@ use std::fmt;
 use serde::{Serialize, Serializer};
 
 use crate::config::TargetVersion;
+pub use iteration::IterationCopy;
 pub use runtime::{ListFill, Runtime, Store, StrKind};
 
 /// The length assumed for a string piece whose length the source does not show.
@@ -404,6 +406,9 @@ pub enum Scenario {
     ModuleAttributeLookup { attributes: u64 },
     /// `sum(lists, [])` or `reduce(operator.add, lists)`: a new list for every list added.
     ListSummation(ListSummation),
+    /// A copy (a slice, a concatenation, `list(x)`, `readlines()`) made only to be iterated
+    /// once, where iterating its source would do.
+    IterationCopy(IterationCopy),
 }
 
 /// Lists added up one by one, each `+` copying everything so far into a new list.
@@ -572,6 +577,7 @@ pub fn compare(scenario: &Scenario, n: u64, version: TargetVersion) -> Compariso
             attribute_lookups(&runtime, n, *attributes)
         }
         Scenario::ListSummation(summation) => list_summation(&runtime, summation, n),
+        Scenario::IterationCopy(copy) => iteration::iteration_copy(&runtime, *copy, n),
     }
 }
 

@@ -142,6 +142,10 @@ pub struct Runtime {
     pub str_concat: StrConcat,
     /// Nanoseconds per name lookup, measured on one machine: relative figures.
     pub lookup_ns: LookupNs,
+    /// `itertools.islice(seq, ...)`, without the iterator of `seq` it takes.
+    pub islice: u64,
+    /// `itertools.chain(a, b)` with the iterator over its arguments.
+    pub chain: u64,
 }
 
 /// Object header sizes (`Include/object.h`).
@@ -552,6 +556,14 @@ struct Data {
     behaviour: BehaviourData,
     bytes_join: BytesJoinData,
     lookup_ns: LookupData,
+    iterator: IteratorData,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IteratorData {
+    islice: Entry<u64>,
+    chain: Entry<u64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -825,6 +837,8 @@ impl Data {
                 builtin: self.lookup_ns.builtin.at(v),
                 module_attribute: self.lookup_ns.module_attribute.at(v),
             },
+            islice: self.iterator.islice.at(v),
+            chain: self.iterator.chain.at(v),
         }
     }
 }

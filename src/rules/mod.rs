@@ -10,6 +10,7 @@
 
 mod common;
 mod elements;
+pub(crate) mod iterable;
 
 use ruff_text_size::{Ranged, TextRange};
 
@@ -86,6 +87,10 @@ declare_rules! {
     QuadraticListSummation => quadratic_list_summation,
     ListComprehensionInCall => list_comprehension_in_call,
     ListBuiltForOnePass => list_built_for_one_pass,
+    ReadlinesMaterialised => readlines_materialised,
+    SliceCopyInIteration => slice_copy_in_iteration,
+    ConcatenationForIteration => concatenation_for_iteration,
+    NeedlessMaterialisation => needless_materialisation,
     GlobalLookupInHotLoop => global_lookup_in_hot_loop,
     ModuleAttributeInHotLoop => module_attribute_in_hot_loop,
 }

@@ -434,8 +434,28 @@ def header_measurements():
     }
 
 
+def make_islice():
+    import itertools
+
+    xs = [1, 2, 3]
+    return lambda: itertools.islice(xs, 1, None)
+
+
+def make_chain():
+    import itertools
+
+    xs, ys = [1, 2], [3]
+    return lambda: itertools.chain(xs, ys)
+
+
 def other_objects():
     out = {"function.object": requested(make_function())}
+    # The call's arguments tuple is drained from the free list here, not in warm code, so
+    # it is taken out. islice(xs, ...) also takes xs's list_iterator; chain(a, b) an
+    # iterator over its arguments tuple, which is part of what it costs.
+    islice_call = requested(make_islice()) - sys.getsizeof((1, 2, 3))
+    out["iterator.islice"] = islice_call - requested(make_list_iterator())
+    out["iterator.chain"] = requested(make_chain()) - sys.getsizeof((1, 2))
     gen = make_genexpr()()
     out["generator.genexpr"] = sys.getsizeof(gen)
     sizes, _ = new_blocks(make_genexpr())

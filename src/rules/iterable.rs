@@ -1,0 +1,390 @@
+//! The iterable of a `for` loop or comprehension clause, for the rules about iterating a
+//! materialised copy (MEM303 to MEM306): what iterates it, how often it is built, and whether
+//! the loop could change the object the copy was taken of.
+
+use ruff_python_ast::visitor::{self, Visitor};
+use ruff_python_ast::{self as ast, Expr, ExprContext, Stmt};
+use ruff_text_size::Ranged;
+
+use crate::checker::Checker;
+use crate::model::Iterations;
+use crate::semantic::{Context, Node, Resolution, ScopeClass};
+
+/// What iterates an expression once per evaluation.
+#[derive(Clone, Copy, Debug)]
+pub enum IteratedBy<'a> {
+    For(&'a ast::StmtFor),
+    /// A comprehension clause, and the whole comprehension it belongs to.
+    Comprehension {
+        comprehension: &'a Expr,
+        clause: &'a ast::Comprehension,
+    },
+}
+
+impl IteratedBy<'_> {
+    /// True if code the loop runs on each iteration (a `for` body, `else` excluded; for a
+    /// comprehension everything but this clause's own iterable, which runs before it)
+    /// satisfies `test` at some expression.
+    fn any_expr(self, test: &dyn Fn(&Expr) -> bool) -> bool {
+        match self {
+            IteratedBy::For(for_stmt) => {
+                let mut finder = ExprFinder { test, found: false };
+                for statement in &for_stmt.body {
+                    finder.visit_stmt(statement);
+                }
+                finder.found
+            }
+            IteratedBy::Comprehension {
+                comprehension,
+                clause,
+            } => {
+                let outside =
+                    |expr: &Expr| !clause.iter.range().contains_range(expr.range()) && test(expr);
+                let mut finder = ExprFinder {
+                    test: &outside,
+                    found: false,
+                };
+                visitor::walk_expr(&mut finder, comprehension);
+                finder.found
+            }
+        }
+    }
+}
+
+struct ExprFinder<'t> {
+    test: &'t dyn Fn(&Expr) -> bool,
+    found: bool,
+}
+
+impl<'a> Visitor<'a> for ExprFinder<'_> {
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        if self.found {
+            return;
+        }
+        if (self.test)(expr) {
+            self.found = true;
+            return;
+        }
+        visitor::walk_expr(self, expr);
+    }
+}
+
+/// The loop or clause that iterates `expr` directly, or through the builtin `enumerate`
+/// (`for i, x in enumerate(expr)`), which iterates it lazily. `context` is the walk's context
+/// at `expr`.
+pub fn iterated_by<'a>(
+    checker: &Checker<'a>,
+    context: &Context<'a>,
+    expr: &Expr,
+) -> Option<IteratedBy<'a>> {
+    find_iterator(context.parents(), expr, |call| {
+        checker
+            .model
+            .is_builtin_call(context.scope(), call, "enumerate")
+    })
+}
+
+/// True when `expr` may be the iterable of a loop, judged by the syntax around it: a cheap
+/// test for the recorder, before the model can tell whether `enumerate` is the builtin.
+pub fn may_be_iterated(context: &Context, expr: &Expr) -> bool {
+    find_iterator(
+        context.parents(),
+        expr,
+        |call| matches!(call.func.as_ref(), Expr::Name(name) if name.id.as_str() == "enumerate"),
+    )
+    .is_some()
+}
+
+/// The loop or clause iterating `expr`, whose ancestors are `parents`, directly or as the
+/// first argument of a call `is_enumerate` accepts.
+fn find_iterator<'a>(
+    parents: &[Node<'a>],
+    expr: &Expr,
+    is_enumerate: impl Fn(&ast::ExprCall) -> bool,
+) -> Option<IteratedBy<'a>> {
+    let (parent, rest) = parents.split_last()?;
+    if let Some(found) = iterating(parent, expr) {
+        return Some(found);
+    }
+    let Node::Expr(call_expr @ Expr::Call(call)) = *parent else {
+        return None;
+    };
+    let arguments = &call.arguments;
+    let enumerated = is_enumerate(call)
+        && arguments
+            .args
+            .first()
+            .is_some_and(|first| std::ptr::eq(first, expr))
+        && arguments.args.len() + arguments.keywords.len() <= 2;
+    if !enumerated {
+        return None;
+    }
+    iterating(rest.last()?, call_expr)
+}
+
+fn iterating<'a>(parent: &Node<'a>, expr: &Expr) -> Option<IteratedBy<'a>> {
+    match *parent {
+        Node::Stmt(Stmt::For(for_stmt)) if std::ptr::eq(for_stmt.iter.as_ref(), expr) => {
+            Some(IteratedBy::For(for_stmt))
+        }
+        Node::Expr(
+            comprehension @ (Expr::ListComp(ast::ExprListComp { generators, .. })
+            | Expr::SetComp(ast::ExprSetComp { generators, .. })
+            | Expr::DictComp(ast::ExprDictComp { generators, .. })
+            | Expr::Generator(ast::ExprGenerator { generators, .. })),
+        ) => generators
+            .iter()
+            .find(|clause| std::ptr::eq(&clause.iter, expr))
+            .map(|clause| IteratedBy::Comprehension {
+                comprehension,
+                clause,
+            }),
+        _ => None,
+    }
+}
+
+/// How often a copy of `items` items (assumed when `None`) is built: once per run of the
+/// loops around the iterable.
+pub fn copy_iterations(checker: &Checker, context: &Context, items: Option<u64>) -> Iterations {
+    let items = match items {
+        Some(count) => Iterations {
+            count,
+            ..Iterations::of_loops([Some(count)], checker.settings.assume_iterations)
+        },
+        None => Iterations::assumed(checker.settings.assume_iterations),
+    };
+    items.repeated_by(checker.iterations(context.loop_id()))
+}
+
+/// The name or attribute chain an expression reads from (`d` for `d.keys()`, `self.items`
+/// for `self.items[1:]`), as the objects the loop must leave alone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Source<'a> {
+    /// The plain name at the root: `self` for `self.items`.
+    pub root: &'a str,
+    /// The attributes after the root, outermost last: `["items"]` for `self.items`.
+    pub attributes: Vec<&'a str>,
+}
+
+impl<'a> Source<'a> {
+    /// The name or attribute chain `expr` is, if it is one.
+    pub fn of(expr: &'a Expr) -> Option<Source<'a>> {
+        let mut attributes = Vec::new();
+        let mut current = expr;
+        loop {
+            match current {
+                Expr::Name(name) => {
+                    attributes.reverse();
+                    return Some(Source {
+                        root: name.id.as_str(),
+                        attributes,
+                    });
+                }
+                Expr::Attribute(attribute) => {
+                    attributes.push(attribute.attr.as_str());
+                    current = &attribute.value;
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    fn is(&self, expr: &Expr) -> bool {
+        Source::of(expr).as_ref() == Some(self)
+    }
+
+    /// True if `expr` is an object this attribute source belongs to: `self` or `self.a` for
+    /// `self.a.items`.
+    fn is_owned_by(&self, expr: &Expr) -> bool {
+        Source::of(expr).is_some_and(|owner| {
+            owner.root == self.root
+                && owner.attributes.len() < self.attributes.len()
+                && self.attributes.starts_with(&owner.attributes)
+        })
+    }
+
+    /// True if `expr` is this source or an attribute or item of it.
+    fn reaches(&self, expr: &Expr) -> bool {
+        let mut current = expr;
+        loop {
+            if self.is(current) {
+                return true;
+            }
+            current = match current {
+                Expr::Attribute(attribute) => &attribute.value,
+                Expr::Subscript(subscript) => &subscript.value,
+                _ => return false,
+            };
+        }
+    }
+}
+
+/// Methods that read an object without changing it: calling them on the source in the loop
+/// does not make the copy necessary.
+const READING_METHODS: &[&str] = &[
+    "get",
+    "keys",
+    "values",
+    "items",
+    "count",
+    "index",
+    "copy",
+    "startswith",
+    "endswith",
+    "format",
+    "lower",
+    "upper",
+    "strip",
+    "split",
+    "join",
+    "find",
+    "__contains__",
+    "__getitem__",
+    "__len__",
+];
+
+/// True when the loop may change one of `sources` while it runs, or rebind a root name, so
+/// iterating the source directly would not be the same as iterating a copy taken first:
+/// - a method other than a known reader called on a source or anything reached from it;
+/// - a source, or an item or attribute of it, assigned, deleted or augmented (`seq += more`
+///   extends in place); a root name rebound;
+/// - a source, or for an attribute source an object it belongs to, passed to a call (which
+///   may mutate it);
+/// - a method called on an object an attribute source belongs to (`self.reset()` may change
+///   `self.items`, `logging.root.removeHandler(h)` changes `logging.root.handlers`).
+///
+/// When unsure, this says yes: the rules stay silent.
+pub fn loop_may_change(iterator: IteratedBy, sources: &[Source]) -> bool {
+    let touches = |expr: &Expr| {
+        sources.iter().any(|source| match expr {
+            Expr::Call(call) => {
+                let method_on_source = matches!(call.func.as_ref(), Expr::Attribute(method)
+                    if source.reaches(&method.value)
+                        && !READING_METHODS.contains(&method.attr.as_str()));
+                let method_on_owner = matches!(call.func.as_ref(), Expr::Attribute(method)
+                    if source.is_owned_by(&method.value));
+                let passed = call
+                    .arguments
+                    .args
+                    .iter()
+                    .chain(call.arguments.keywords.iter().map(|keyword| &keyword.value))
+                    .any(|argument| {
+                        let argument = match argument {
+                            Expr::Starred(starred) => starred.value.as_ref(),
+                            other => other,
+                        };
+                        source.is(argument) || source.is_owned_by(argument)
+                    });
+                method_on_source || method_on_owner || passed
+            }
+            Expr::Subscript(ast::ExprSubscript { ctx, .. })
+            | Expr::Attribute(ast::ExprAttribute { ctx, .. }) => {
+                *ctx != ExprContext::Load && source.reaches(expr)
+            }
+            Expr::Name(name) => name.ctx != ExprContext::Load && name.id.as_str() == source.root,
+            _ => false,
+        })
+    };
+    iterator.any_expr(&touches)
+}
+
+/// Methods the loop target may be finished with that take it out of the container it
+/// came from (`child.remove()`, `widget.destroy()`): a copy of that container is then needed.
+const DETACHING_METHODS: &[&str] = &[
+    "destroy",
+    "remove",
+    "close",
+    "delete",
+    "unlink",
+    "detach",
+    "cancel",
+    "kill",
+    "terminate",
+    "unregister",
+    "discard",
+    "clear",
+    "pop",
+    "join",
+    "stop",
+    "shutdown",
+    "release",
+    "replace",
+];
+
+/// True when the loop's items may change the container they came from while it runs: it
+/// calls one of [`DETACHING_METHODS`] on its target (or an attribute of it), which usually
+/// takes the item out of its container, or calls the target itself (`for callback in
+/// pending[n:]: callback()`), and a callback may register more. A target that is not a
+/// name or a tuple of names counts too.
+pub fn items_may_change_container(iterator: IteratedBy) -> bool {
+    let target = match iterator {
+        IteratedBy::For(for_stmt) => for_stmt.target.as_ref(),
+        IteratedBy::Comprehension { clause, .. } => &clause.target,
+    };
+    let targets: Vec<&str> = match target {
+        Expr::Name(name) => vec![name.id.as_str()],
+        Expr::Tuple(ast::ExprTuple { elts, .. }) => elts
+            .iter()
+            .filter_map(|element| element.as_name_expr().map(|name| name.id.as_str()))
+            .collect(),
+        _ => return true,
+    };
+    iterator.any_expr(&|expr: &Expr| {
+        let Expr::Call(call) = expr else {
+            return false;
+        };
+        match call.func.as_ref() {
+            Expr::Name(called) => targets.contains(&called.id.as_str()),
+            Expr::Attribute(method) => {
+                DETACHING_METHODS.contains(&method.attr.as_str())
+                    && Source::of(&method.value)
+                        .is_some_and(|source| targets.contains(&source.root))
+            }
+            _ => false,
+        }
+    })
+}
+
+/// Modules whose presence means threads or processes may share state: a snapshot of an
+/// attribute or a global (`list(self._threads.values())`) is then often taken so that
+/// another thread changing it cannot break the loop.
+const CONCURRENCY_MODULES: &[&str] = &[
+    "threading",
+    "_thread",
+    "multiprocessing",
+    "concurrent",
+    "asyncio",
+    "queue",
+];
+
+/// True when `source` may be changed by code the loop cannot see: an imported module's
+/// state (`sys.modules`, `os.environ`), or in a module that uses threads, anything but a
+/// plain local of the function.
+pub fn shared_state(checker: &Checker, context: &Context, source: &Source) -> bool {
+    let model = checker.model;
+    if model.imported_module(source.root).is_some() {
+        return true;
+    }
+    let local = source.attributes.is_empty()
+        && context.frame_class() == ScopeClass::Function
+        && model.resolve(context.scope(), source.root) == Resolution::Local;
+    !local && model.imports_any(CONCURRENCY_MODULES)
+}
+
+/// Libraries whose arrays slice to views and add element-wise: in a module importing one,
+/// `a[1:]` and `a + b` may not be copies of a list at all.
+pub const ARRAY_LIBRARIES: &[&str] = &[
+    "numpy",
+    "pandas",
+    "polars",
+    "torch",
+    "tensorflow",
+    "jax",
+    "scipy",
+    "xarray",
+    "dask",
+    "cupy",
+    "pyspark",
+    "modin",
+    "cudf",
+];

@@ -1,0 +1,5 @@
+def total_length(rows):
+    total = 0
+    for row in rows:
+        total += len(row)
+    return total
