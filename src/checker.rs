@@ -101,7 +101,9 @@ impl<'a> Observer<'a> for Recorder<'a> {
     }
 
     fn leave_scope(&mut self, context: &Context<'a>) {
-        if context.scope_class() == ScopeClass::Function && self.enabled(Rule::ListBuiltForOnePass)
+        if context.scope_class() == ScopeClass::Function
+            && (self.enabled(Rule::ListBuiltForOnePass)
+                || self.enabled(Rule::MutableDefaultArgument))
         {
             self.record(At::LeaveScope, context);
         }
@@ -233,6 +235,9 @@ impl<'a> Checker<'a> {
         let scope = context.scope();
         if self.model.scope(scope).is_function() && self.enabled(Rule::ListBuiltForOnePass) {
             rules::list_built_for_one_pass::check(self, scope);
+        }
+        if self.enabled(Rule::MutableDefaultArgument) {
+            rules::mutable_default_argument::check(self, scope);
         }
     }
 

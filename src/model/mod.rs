@@ -395,6 +395,8 @@ pub enum Scenario {
     GlobalLookup { builtin: bool, per_iteration: u64 },
     /// An attribute chain on a module looked up each time. No allocation.
     ModuleAttributeLookup { attributes: u64 },
+    /// A mutable default argument the function changes or hands out. No allocation per call.
+    SharedMutableDefault,
 }
 
 /// What one way of doing the work allocates.
@@ -552,6 +554,17 @@ pub fn compare(scenario: &Scenario, n: u64, version: TargetVersion) -> Compariso
         Scenario::ModuleAttributeLookup { attributes } => {
             attribute_lookups(&runtime, n, *attributes)
         }
+        Scenario::SharedMutableDefault => Comparison::free(
+            "No allocation per call: the default is built once, when `def` runs, and every call \
+             that omits the argument shares it; what those calls add to it stays for the life of \
+             the function, which the source does not show"
+                .to_string(),
+            vec![
+                "habit: one object, allocated when `def` runs; alternative: a new one per call \
+                 that omits the argument; the growth of the shared object is not known"
+                    .to_string(),
+            ],
+        ),
     }
 }
 
