@@ -83,6 +83,9 @@ impl<'a> Observer<'a> for Recorder<'a> {
                 binop.op == ast::Operator::Add && self.enabled(Rule::ChainedStringConcat)
             }
             Expr::ListComp(_) | Expr::SetComp(_) => self.enabled(Rule::ListComprehensionInCall),
+            Expr::List(_) | Expr::Set(_) | Expr::Dict(_) => {
+                self.enabled(Rule::LoopInvariantContainer) && context.loop_id().is_some()
+            }
             Expr::Name(name) => {
                 name.ctx == ExprContext::Load
                     && self.enabled(Rule::GlobalLookupInHotLoop)
@@ -272,6 +275,11 @@ impl<'a> Checker<'a> {
             }
             Expr::ListComp(_) | Expr::SetComp(_) if self.enabled(Rule::ListComprehensionInCall) => {
                 rules::list_comprehension_in_call::check(self, context, expr);
+            }
+            Expr::List(_) | Expr::Set(_) | Expr::Dict(_)
+                if self.enabled(Rule::LoopInvariantContainer) =>
+            {
+                rules::loop_invariant_container::check(self, context, expr);
             }
             Expr::Name(name)
                 if name.ctx == ExprContext::Load && self.enabled(Rule::GlobalLookupInHotLoop) =>

@@ -909,7 +909,8 @@ pub fn imported_name<'a>(
 
 /// `(module, imported name)` of a `from module import name as bound` binding of `bound`.
 fn from_import_origin<'a>(binding: &Binding<'a>, bound: &str) -> Option<(&'a str, &'a str)> {
-    let (BindingKind::FromImport, Some(Stmt::ImportFrom(import))) = (binding.kind, binding.statement)
+    let (BindingKind::FromImport, Some(Stmt::ImportFrom(import))) =
+        (binding.kind, binding.statement)
     else {
         return None;
     };

@@ -86,6 +86,7 @@ declare_rules! {
     ListBuiltForOnePass => list_built_for_one_pass,
     GlobalLookupInHotLoop => global_lookup_in_hot_loop,
     ModuleAttributeInHotLoop => module_attribute_in_hot_loop,
+    LoopInvariantContainer => loop_invariant_container,
     MutableDefaultArgument => mutable_default_argument,
 }
 
