@@ -64,7 +64,10 @@ impl<'a> Observer<'a> for Recorder<'a> {
         let accumulates = matches!(stmt, Stmt::AugAssign(_) | Stmt::Assign(_))
             && context.loop_id().is_some()
             && (self.enabled(Rule::StringConcatInLoop) || self.enabled(Rule::TupleConcatInLoop));
-        if accumulates {
+        let method = matches!(stmt, Stmt::FunctionDef(_))
+            && context.scope_class() == ScopeClass::Class
+            && self.enabled(Rule::UnboundedMethodCache);
+        if accumulates || method {
             self.record(At::Stmt(stmt), context);
         }
     }
@@ -251,6 +254,11 @@ impl<'a> Checker<'a> {
             }
             if self.enabled(Rule::TupleConcatInLoop) {
                 rules::tuple_concat_in_loop::check(self, context, stmt);
+            }
+        }
+        if let Stmt::FunctionDef(method) = stmt {
+            if self.enabled(Rule::UnboundedMethodCache) {
+                rules::unbounded_method_cache::check(self, context, method);
             }
         }
     }

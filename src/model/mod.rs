@@ -400,6 +400,10 @@ pub enum Scenario {
     /// A display of constants built on every iteration of a loop and only read, where a
     /// constant tuple or frozenset, or a container built once, would do.
     ConstantDisplay(ConstantDisplay),
+    /// `functools.cache` or `lru_cache` on a method: each distinct call keeps an entry, and
+    /// through its key the instance, for as long as the class exists (`maxsize: None`), or
+    /// until evicted.
+    MethodCache { maxsize: Option<u64> },
 }
 
 /// The kinds of container a display builds.
@@ -586,6 +590,7 @@ pub fn compare(scenario: &Scenario, n: u64, version: TargetVersion) -> Compariso
             ],
         ),
         Scenario::ConstantDisplay(display) => constant_display(&runtime, *display, n),
+        Scenario::MethodCache { maxsize } => method_cache(&runtime, *maxsize, n),
     }
 }
 
@@ -733,14 +738,100 @@ fn dict_display_tables(runtime: &Runtime, n: u64, str_keys: bool) -> Vec<u64> {
             dict_slots(n.saturating_mul(3).saturating_add(1) / 2),
         )];
     }
-    // Built by insertion: each time the table is full it is rebuilt for three times the keys.
     let mut tables = small;
+    tables.extend(dict_resizes(figures, n));
+    tables
+}
+
+/// The keys tables a dict filled by insertion allocates after its first 8-slot table: each
+/// time the table is full it is rebuilt for three times the keys.
+fn dict_resizes(figures: [u64; 3], n: u64) -> Vec<u64> {
+    let mut tables = Vec::new();
     let mut slots = 8;
     while usable_slots(slots) < n {
         slots = dict_slots(usable_slots(slots).saturating_mul(3));
         tables.push(keys_table(figures, slots));
     }
     tables
+}
+
+/// What a method cache keeps after `n` distinct calls. With `maxsize=None` the key of an
+/// entry is the call's argument tuple `(self, argument)` (`lru_cache_make_key`), stored in one
+/// dict that grows by insertion and is never emptied; the alternative (a cache that dies with
+/// its instance) keeps nothing once the instances are gone. A bounded cache's memory is capped
+/// by the `maxsize` its author chose: no excess is priced, only the delay it puts on freeing
+/// instances.
+fn method_cache(runtime: &Runtime, maxsize: Option<u64>, n: u64) -> Comparison {
+    let version = runtime.version.dotted();
+    if let Some(maxsize) = maxsize {
+        return Comparison::free(
+            format!(
+                "A bounded cache: at most {maxsize} entries, each holding the instance it was \
+                 called on until it is evicted; on CPython {version} that delays freeing \
+                 instances rather than growing without limit"
+            ),
+            vec![format!(
+                "habit and alternative: at most {maxsize} entries either way; no excess priced"
+            )],
+        );
+    }
+    let key = runtime.tuple_base.saturating_add(2 * runtime.tuple_item);
+    let figures = runtime.dict.other_keys_table;
+    // The table sizes the cache dict goes through, from its first 8 slots.
+    let mut slots = vec![8u64];
+    let mut current = 8;
+    while usable_slots(current) < n {
+        current = dict_slots(usable_slots(current).saturating_mul(3));
+        slots.push(current);
+    }
+    let tables: Vec<u64> = slots
+        .iter()
+        .map(|size| keys_table(figures, *size))
+        .collect();
+    let table_bytes = tables
+        .iter()
+        .fold(0u64, |sum, table| sum.saturating_add(*table));
+    let last_table = tables.last().copied().unwrap_or_default();
+    let keys = n.saturating_mul(key);
+    // The last resize holds the full old table and the new one at once, with one more key
+    // than the old table holds.
+    let resize_peak = match (slots.as_slice(), tables.as_slice()) {
+        ([.., previous_slots, _], [.., previous, last]) => (usable_slots(*previous_slots) + 1)
+            .saturating_mul(key)
+            .saturating_add(*previous)
+            .saturating_add(*last),
+        _ => 0,
+    };
+    let habit = Footprint {
+        allocations: n.saturating_add(tables.len() as u64),
+        malloc_bytes: keys.saturating_add(table_bytes),
+        growth_bytes: 0,
+        peak: keys.saturating_add(last_table).max(resize_peak),
+    };
+    Comparison {
+        habit,
+        alternative: Footprint::default(),
+        growth: Growth::Linear,
+        summary: format!(
+            "After {n} distinct calls the cache holds {n} entries, {held} on CPython {version} \
+             for the keys and the table alone, never freed, and with them every instance and \
+             argument (and result) they refer to",
+            held = human_bytes(habit.peak),
+        ),
+        derivation: vec![
+            format!(
+                "habit: {n} distinct calls, each keeping its argument tuple (self, argument) of {key} B \
+                 as the key: {} B",
+                grouped(keys)
+            ),
+            format!(
+                "the cache dict grows by insertion through keys tables of {tables:?} B; the last, \
+                 {last_table} B, stays"
+            ),
+            "alternative: a cache that dies with its instance keeps nothing once the instance is gone".to_string(),
+        ],
+        extra_time_ns: None,
+    }
 }
 
 fn constant_display(runtime: &Runtime, display: ConstantDisplay, n: u64) -> Comparison {

@@ -981,3 +981,19 @@ fn constant_displays_match_measurements() {
         }
     }
 }
+
+#[test]
+fn method_cache_keeps_keys_and_table_only_when_unbounded() {
+    let bounded = compare(
+        &Scenario::MethodCache { maxsize: Some(128) },
+        100,
+        version(12),
+    );
+    assert_eq!(bounded.habit, Footprint::default());
+    let unbounded = compare(&Scenario::MethodCache { maxsize: None }, 100, version(12));
+    // 100 key tuples of (self, argument), 56 bytes each on 3.12, and 8- to 256-slot tables.
+    assert_eq!(unbounded.habit.allocations, 106);
+    assert!(unbounded.habit.peak >= 100 * 56);
+    let twice = compare(&Scenario::MethodCache { maxsize: None }, 200, version(12));
+    assert!(twice.habit.peak > unbounded.habit.peak);
+}

@@ -88,6 +88,7 @@ declare_rules! {
     ModuleAttributeInHotLoop => module_attribute_in_hot_loop,
     LoopInvariantContainer => loop_invariant_container,
     MutableDefaultArgument => mutable_default_argument,
+    UnboundedMethodCache => unbounded_method_cache,
 }
 
 impl Rule {
