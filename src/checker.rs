@@ -66,7 +66,7 @@ impl<'a> Observer<'a> for Recorder<'a> {
             && (self.enabled(Rule::StringConcatInLoop) || self.enabled(Rule::TupleConcatInLoop));
         let method = matches!(stmt, Stmt::FunctionDef(_))
             && context.scope_class() == ScopeClass::Class
-            && self.enabled(Rule::UnboundedMethodCache);
+            && (self.enabled(Rule::UnboundedMethodCache) || self.enabled(Rule::ReferenceCycle));
         if accumulates || method {
             self.record(At::Stmt(stmt), context);
         }
@@ -259,6 +259,9 @@ impl<'a> Checker<'a> {
         if let Stmt::FunctionDef(method) = stmt {
             if self.enabled(Rule::UnboundedMethodCache) {
                 rules::unbounded_method_cache::check(self, context, method);
+            }
+            if self.enabled(Rule::ReferenceCycle) {
+                rules::reference_cycle::check(self, context, method);
             }
         }
     }

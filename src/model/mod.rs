@@ -404,6 +404,8 @@ pub enum Scenario {
     /// through its key the instance, for as long as the class exists (`maxsize: None`), or
     /// until evicted.
     MethodCache { maxsize: Option<u64> },
+    /// Two objects referring to each other with strong references. No allocation.
+    ReferenceCycle,
 }
 
 /// The kinds of container a display builds.
@@ -591,6 +593,19 @@ pub fn compare(scenario: &Scenario, n: u64, version: TargetVersion) -> Compariso
         ),
         Scenario::ConstantDisplay(display) => constant_display(&runtime, *display, n),
         Scenario::MethodCache { maxsize } => method_cache(&runtime, *maxsize, n),
+        Scenario::ReferenceCycle => Comparison::free(
+            "No extra allocation, but the pair is not freed when the last outside reference \
+             goes: only the cyclic garbage collector frees it, at the next collection of the \
+             generation it has reached (generation 0 runs after a few hundred to a few \
+             thousand container allocations, `gc.get_threshold()`; older ones far less often), \
+             keeping it and everything it refers to in memory until then"
+                .to_string(),
+            vec![
+                "habit and alternative allocate the same; the habit's objects live until a \
+                 garbage collection instead of until their last reference goes"
+                    .to_string(),
+            ],
+        ),
     }
 }
 

@@ -89,6 +89,7 @@ declare_rules! {
     LoopInvariantContainer => loop_invariant_container,
     MutableDefaultArgument => mutable_default_argument,
     UnboundedMethodCache => unbounded_method_cache,
+    ReferenceCycle => reference_cycle,
 }
 
 impl Rule {
