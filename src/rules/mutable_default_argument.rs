@@ -146,28 +146,92 @@ fn shared_use(
         return Some("mutates it");
     }
     let is_name = |expr: &Expr| matches!(expr, Expr::Name(load) if load.id.as_str() == name);
-    let mut stored = false;
+    let mut stored_attributes = Vec::new();
     let mut returned = false;
     for_each_statement(&function.body, &mut |statement| match statement {
         Stmt::Return(ast::StmtReturn {
             value: Some(value), ..
         }) => returned |= is_name(value),
-        Stmt::Assign(ast::StmtAssign { targets, value, .. }) => {
-            stored |= is_name(value)
-                && targets
-                    .iter()
-                    .any(|target| matches!(target, Expr::Attribute(_) | Expr::Subscript(_)));
+        Stmt::Assign(ast::StmtAssign { targets, value, .. }) if is_name(value) => {
+            stored_attributes.extend(targets.iter().filter_map(self_attribute(function)));
         }
         _ => {}
     });
+    let stored = stored_attributes
+        .iter()
+        .any(|attribute| class_mutates(checker, scope, attribute));
     let yielded = any_over_body(&function.body, |expr| {
         matches!(expr, Expr::Yield(ast::ExprYield { value: Some(value), .. }) if is_name(value))
     });
     if returned || yielded {
         Some("returns it to the caller")
     } else if stored {
-        Some("stores it where later code can change it")
+        Some("stores it on the instance, where a method changes it")
     } else {
         None
     }
+}
+
+/// For a method, `self.attribute` targets: the attribute's name.
+fn self_attribute<'a>(function: &'a ast::StmtFunctionDef) -> impl Fn(&'a Expr) -> Option<&'a str> {
+    move |target| {
+        let Expr::Attribute(ast::ExprAttribute { value, attr, .. }) = target else {
+            return None;
+        };
+        matches!(value.as_ref(), Expr::Name(base) if Some(base.id.as_str()) == first_parameter(function))
+            .then_some(attr.as_str())
+    }
+}
+
+fn first_parameter(function: &ast::StmtFunctionDef) -> Option<&str> {
+    let parameters = &function.parameters;
+    parameters
+        .posonlyargs
+        .first()
+        .or_else(|| parameters.args.first())
+        .map(|parameter| parameter.parameter.name.as_str())
+}
+
+/// True when a method of the class that the method `scope` belongs to mutates
+/// `self.attribute`: calls a mutating method on it, assigns or deletes an item of it, or
+/// augments it.
+fn class_mutates(checker: &Checker, scope: ScopeId, attribute: &str) -> bool {
+    let model = checker.model;
+    let Some(ScopeNode::Class(class)) = model.scope(scope).parent.map(|id| model.scope(id).node)
+    else {
+        return false;
+    };
+    let mut mutated = false;
+    for statement in &class.body {
+        let Stmt::FunctionDef(method) = statement else {
+            continue;
+        };
+        let Some(this) = first_parameter(method) else {
+            continue;
+        };
+        let is_field = |expr: &Expr| {
+            matches!(expr, Expr::Attribute(ast::ExprAttribute { value, attr, .. })
+                if attr.as_str() == attribute
+                    && matches!(value.as_ref(), Expr::Name(base) if base.id.as_str() == this))
+        };
+        let item_of_field = |expr: &Expr| {
+            matches!(expr, Expr::Subscript(ast::ExprSubscript { value, .. }) if is_field(value))
+        };
+        for_each_statement(&method.body, &mut |statement| {
+            mutated |= match statement {
+                Stmt::Assign(ast::StmtAssign { targets, .. }) => targets.iter().any(item_of_field),
+                Stmt::Delete(ast::StmtDelete { targets, .. }) => targets.iter().any(item_of_field),
+                Stmt::AugAssign(ast::StmtAugAssign { target, .. }) => {
+                    is_field(target) || item_of_field(target)
+                }
+                _ => false,
+            };
+        });
+        mutated |= any_over_body(&method.body, |expr| {
+            matches!(expr, Expr::Call(call) if matches!(call.func.as_ref(),
+                Expr::Attribute(method) if MUTATING_METHODS.contains(&method.attr.as_str())
+                    && is_field(&method.value)))
+        });
+    }
+    mutated
 }

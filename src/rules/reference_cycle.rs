@@ -20,6 +20,9 @@ pub const META: RuleMeta = RuleMeta {
 /// Methods that store their arguments in the container they are called on.
 const STORING_METHODS: &[&str] = &["append", "appendleft", "add", "insert", "setdefault"];
 
+/// First-parameter names that conventionally hold a class, not an instance.
+const CLASS_PARAMETERS: &[&str] = &["cls", "mcs", "mcls", "metacls"];
+
 /// `weakref` containers: what they hold does not keep it alive.
 const WEAK_CONTAINERS: &[&str] = &["WeakSet", "WeakValueDictionary", "WeakKeyDictionary"];
 
@@ -78,14 +81,16 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, method: &'a a
     let Some(this) = first_parameter(method) else {
         return;
     };
-    if not_bound {
+    // Methods whose first parameter is a class (`__new__`, `__init_subclass__`, a metaclass's
+    // methods): a class refers to itself through its own dict anyway.
+    if not_bound || CLASS_PARAMETERS.contains(&this) {
         return;
     }
     let mut stores = Vec::new();
     for_each_statement(&method.body, &mut |statement| stores.extend(stores_in(statement)));
-    let weak = weak_attributes(checker, class_scope, class);
+    let fields = instance_fields(checker, class_scope, class);
     for back in &stores {
-        if back.value != this || !cycles_back(back, &stores, this, &weak) {
+        if back.value != this || !cycles_back(back, &stores, this, &fields) {
             continue;
         }
         let holder = if back.into.root == this {
@@ -119,14 +124,16 @@ fn first_parameter(function: &ast::StmtFunctionDef) -> Option<&str> {
 
 /// True when the object `back` stores `this` into is one `this` holds: an attribute of `this`
 /// itself (`self.parent.children.append(self)`), or a name that a strong store in the same
-/// method puts into `this` (`self.children.append(child)` with `child.parent = self`).
-fn cycles_back(back: &Store, stores: &[Store], this: &str, weak: &[&str]) -> bool {
+/// method puts into `this` (`self.children.append(child)` with `child.parent = self`). An
+/// attribute counts when the class's methods assign it on the instance, and not a `weakref`
+/// container: a class-level registry (`instances = []` in the class body) keeps instances
+/// alive forever rather than in a cycle.
+fn cycles_back(back: &Store, stores: &[Store], this: &str, fields: &Fields) -> bool {
     let held_attribute = |place: &Place| {
         place.root == this
-            && place
-                .attributes
-                .first()
-                .is_some_and(|attribute| !weak.contains(attribute))
+            && place.attributes.first().is_some_and(|attribute| {
+                fields.strong.contains(attribute) && !fields.weak.contains(attribute)
+            })
     };
     if back.into.root == this {
         return held_attribute(&back.into);
@@ -183,13 +190,20 @@ fn stores_in(statement: &Stmt) -> Vec<Store<'_>> {
     found
 }
 
-/// Attributes of the class's instances assigned a `weakref` container anywhere in its methods.
-fn weak_attributes<'a>(
+/// The attributes the class's methods assign on the instance (`self.name = ...`), and those of
+/// them assigned a `weakref` container.
+#[derive(Default)]
+struct Fields<'a> {
+    strong: Vec<&'a str>,
+    weak: Vec<&'a str>,
+}
+
+fn instance_fields<'a>(
     checker: &Checker<'a>,
     class_scope: ScopeId,
     class: &'a ast::StmtClassDef,
-) -> Vec<&'a str> {
-    let mut weak = Vec::new();
+) -> Fields<'a> {
+    let mut fields = Fields::default();
     for statement in &class.body {
         let Stmt::FunctionDef(method) = statement else {
             continue;
@@ -198,25 +212,30 @@ fn weak_attributes<'a>(
             continue;
         };
         for_each_statement(&method.body, &mut |statement| {
-            let Stmt::Assign(ast::StmtAssign { targets, value, .. }) = statement else {
-                return;
+            let (targets, value) = match statement {
+                Stmt::Assign(ast::StmtAssign { targets, value, .. }) => (targets.as_slice(), value),
+                Stmt::AnnAssign(ast::StmtAnnAssign {
+                    target,
+                    value: Some(value),
+                    ..
+                }) => (std::slice::from_ref(target.as_ref()), value),
+                _ => return,
             };
-            let Expr::Call(call) = value.as_ref() else {
-                return;
-            };
-            let is_weak = imported_name(checker, class_scope, &call.func)
-                .is_some_and(|(module, name)| module == "weakref" && WEAK_CONTAINERS.contains(&name));
-            if !is_weak {
-                return;
-            }
+            let is_weak = matches!(value.as_ref(), Expr::Call(call)
+                if imported_name(checker, class_scope, &call.func)
+                    .is_some_and(|(module, name)| module == "weakref" && WEAK_CONTAINERS.contains(&name)));
             for target in targets {
-                if let Some(place) = Place::of(target) {
-                    if place.root == this && place.attributes.len() == 1 {
-                        weak.push(place.attributes[0]);
+                let Expr::Attribute(ast::ExprAttribute { value, attr, .. }) = target else {
+                    continue;
+                };
+                if matches!(value.as_ref(), Expr::Name(base) if base.id.as_str() == this) {
+                    fields.strong.push(attr.as_str());
+                    if is_weak {
+                        fields.weak.push(attr.as_str());
                     }
                 }
             }
         });
     }
-    weak
+    fields
 }
