@@ -17,6 +17,9 @@ pub const META: RuleMeta = RuleMeta {
     severity_floor: Severity::Info,
 };
 
+/// First-parameter names that conventionally hold a class, not an instance.
+const CLASS_PARAMETERS: &[&str] = &["cls", "mcs", "mcls", "metacls"];
+
 /// `lru_cache`'s default `maxsize`.
 const DEFAULT_MAXSIZE: u64 = 128;
 
@@ -39,7 +42,17 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, method: &'a a
             if matches!(name.id.as_str(), "staticmethod" | "classmethod")
                 && checker.model.resolve(scope, name.id.as_str()) == Resolution::Builtin)
     });
-    if binds_no_instance {
+    // A first parameter holding a class (`__new__`, `__init_subclass__`, a method turned into
+    // a class method by another descriptor, named `cls` by convention) is no instance either.
+    let first = method
+        .parameters
+        .posonlyargs
+        .first()
+        .or_else(|| method.parameters.args.first())
+        .map(|parameter| parameter.parameter.name.as_str());
+    let takes_class = first.is_none_or(|name| CLASS_PARAMETERS.contains(&name))
+        || matches!(method.name.as_str(), "__new__" | "__init_subclass__" | "__class_getitem__");
+    if binds_no_instance || takes_class {
         return;
     }
     for decorator in &method.decorator_list {
