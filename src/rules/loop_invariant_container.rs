@@ -7,7 +7,7 @@ use ruff_text_size::Ranged;
 use super::{Rule, RuleMeta};
 use crate::checker::Checker;
 use crate::model::{ConstantDisplay, DisplayKind, Scenario, Severity};
-use crate::semantic::{Context, LoopNode, ScopeClass, ScopeId, ScopeNode};
+use crate::semantic::{Context, LoopNode, Node, ScopeClass, ScopeId, ScopeNode};
 
 pub const META: RuleMeta = RuleMeta {
     code: "MEM403",
@@ -56,7 +56,8 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, display: &'a 
     let scope = context.scope();
     let how = match context.parent_expr() {
         Some(parent) => {
-            if !read_where_it_stands(checker, scope, shape.kind, display, parent) {
+            let called = called_method(context);
+            if !read_where_it_stands(checker, scope, shape.kind, display, parent, called) {
                 return;
             }
             "read where it stands".to_string()
@@ -148,6 +149,7 @@ fn read_where_it_stands(
     kind: DisplayKind,
     display: &Expr,
     parent: &Expr,
+    called: bool,
 ) -> bool {
     let is_display = |expr: &Expr| expr.range() == display.range();
     match parent {
@@ -163,7 +165,7 @@ fn read_where_it_stands(
         Expr::Subscript(subscript) => {
             subscript.ctx == ExprContext::Load && is_display(&subscript.value)
         }
-        Expr::Attribute(attribute) => READING_METHODS.contains(&attribute.attr.as_str()),
+        Expr::Attribute(attribute) => called && READING_METHODS.contains(&attribute.attr.as_str()),
         Expr::Call(call) => {
             call.arguments.keywords.is_empty()
                 && call.arguments.args.len() == 1
@@ -172,6 +174,18 @@ fn read_where_it_stands(
                     .model
                     .builtin_callee(scope, call)
                     .is_some_and(|builtin| READING_BUILTINS.contains(&builtin))
+        }
+        _ => false,
+    }
+}
+
+/// True when the display's parent is an attribute that is called right away
+/// (`{...}.get(key)`), not kept as a bound method.
+fn called_method(context: &Context) -> bool {
+    let parents = context.parents();
+    match parents {
+        [.., Node::Expr(Expr::Call(call)), Node::Expr(attribute @ Expr::Attribute(_))] => {
+            call.func.range() == attribute.range()
         }
         _ => false,
     }
@@ -254,10 +268,11 @@ impl<'a> Visitor<'a> for Uses<'_, 'a> {
     }
 
     fn visit_expr(&mut self, expr: &'a Expr) {
-        if let Expr::Name(load) = expr {
-            if load.id.as_str() == self.name && load.ctx == ExprContext::Load {
-                self.all_reads &= self.is_read(expr);
-            }
+        if let Expr::Name(load) = expr
+            && load.id.as_str() == self.name
+            && load.ctx == ExprContext::Load
+        {
+            self.all_reads &= self.is_read(expr);
         }
         self.parents.push(expr);
         visitor::walk_expr(self, expr);

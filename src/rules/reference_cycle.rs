@@ -153,14 +153,14 @@ fn stores_in(statement: &Stmt) -> Vec<Store<'_>> {
                 return found;
             };
             for target in targets {
-                if matches!(target, Expr::Attribute(_) | Expr::Subscript(_)) {
-                    if let Some(into) = Place::of(target) {
-                        found.push(Store {
-                            statement,
-                            into,
-                            value: value.id.as_str(),
-                        });
-                    }
+                if matches!(target, Expr::Attribute(_) | Expr::Subscript(_))
+                    && let Some(into) = Place::of(target)
+                {
+                    found.push(Store {
+                        statement,
+                        into,
+                        value: value.id.as_str(),
+                    });
                 }
             }
         }
