@@ -106,7 +106,10 @@ impl<'a> Observer<'a> for Recorder<'a> {
             && (self.enabled(Rule::StringConcatInLoop)
                 || self.enabled(Rule::TupleConcatInLoop)
                 || self.enabled(Rule::ListConcatInLoop));
-        if accumulates {
+        let method = matches!(stmt, Stmt::FunctionDef(_))
+            && context.scope_class() == ScopeClass::Class
+            && (self.enabled(Rule::UnboundedMethodCache) || self.enabled(Rule::ReferenceCycle));
+        if accumulates || method {
             self.record(At::Stmt(stmt), context);
         }
     }
@@ -129,6 +132,9 @@ impl<'a> Observer<'a> for Recorder<'a> {
                 self.enabled(Rule::QuadraticListSummation)
                     && rules::quadratic_list_summation::may_report(call)
             }
+            Expr::List(_) | Expr::Set(_) | Expr::Dict(_) => {
+                self.enabled(Rule::LoopInvariantContainer) && context.loop_id().is_some()
+            }
             Expr::Name(name) => {
                 name.ctx == ExprContext::Load
                     && self.enabled(Rule::GlobalLookupInHotLoop)
@@ -149,7 +155,9 @@ impl<'a> Observer<'a> for Recorder<'a> {
     }
 
     fn leave_scope(&mut self, context: &Context<'a>) {
-        if context.scope_class() == ScopeClass::Function && self.enabled(Rule::ListBuiltForOnePass)
+        if context.scope_class() == ScopeClass::Function
+            && (self.enabled(Rule::ListBuiltForOnePass)
+                || self.enabled(Rule::MutableDefaultArgument))
         {
             self.record(At::LeaveScope, context);
         }
@@ -282,6 +290,9 @@ impl<'a> Checker<'a> {
         if self.model.scope(scope).is_function() && self.enabled(Rule::ListBuiltForOnePass) {
             rules::list_built_for_one_pass::check(self, scope);
         }
+        if self.enabled(Rule::MutableDefaultArgument) {
+            rules::mutable_default_argument::check(self, scope);
+        }
     }
 
     fn stmt(&mut self, context: &Context<'a>, stmt: &'a Stmt) {
@@ -294,6 +305,14 @@ impl<'a> Checker<'a> {
             }
             if self.enabled(Rule::ListConcatInLoop) {
                 rules::list_concat_in_loop::check(self, context, stmt);
+            }
+        }
+        if let Stmt::FunctionDef(method) = stmt {
+            if self.enabled(Rule::UnboundedMethodCache) {
+                rules::unbounded_method_cache::check(self, context, method);
+            }
+            if self.enabled(Rule::ReferenceCycle) {
+                rules::reference_cycle::check(self, context, method);
             }
         }
     }
@@ -322,6 +341,11 @@ impl<'a> Checker<'a> {
             }
             Expr::Call(call) if self.enabled(Rule::QuadraticListSummation) => {
                 rules::quadratic_list_summation::check(self, context, call);
+            }
+            Expr::List(_) | Expr::Set(_) | Expr::Dict(_)
+                if self.enabled(Rule::LoopInvariantContainer) =>
+            {
+                rules::loop_invariant_container::check(self, context, expr);
             }
             Expr::Name(name)
                 if name.ctx == ExprContext::Load && self.enabled(Rule::GlobalLookupInHotLoop) =>

@@ -428,7 +428,7 @@ mod tests {
     fn ignore_wins_a_tie_and_commas_split() {
         let selection =
             RuleSelection::from_selectors(&strings(&["MEM1,MEM4"]), &strings(&["mem1"])).unwrap();
-        assert_eq!(codes(&selection), ["MEM401", "MEM402"]);
+        assert_eq!(codes(&selection), ["MEM401", "MEM402", "MEM403"]);
     }
 
     #[test]
@@ -450,7 +450,10 @@ mod tests {
         let cli = file
             .with_layer(None, &strings(&["MEM4"]), &strings(&["MEM101"]))
             .unwrap();
-        assert_eq!(codes(&cli), ["MEM103", "MEM201", "MEM401", "MEM402"]);
+        assert_eq!(
+            codes(&cli),
+            ["MEM103", "MEM201", "MEM401", "MEM402", "MEM403"]
+        );
         let cli = file
             .with_layer(Some(&strings(&["MEM3"])), &[], &[])
             .unwrap();

@@ -21,7 +21,7 @@ use serde::{Serialize, Serializer};
 
 use crate::config::TargetVersion;
 pub use iteration::IterationCopy;
-pub use runtime::{ListFill, Runtime, Store, StrKind};
+pub use runtime::{KeysReuse, ListDisplay, ListFill, Runtime, Store, StrKind};
 
 /// The length assumed for a string piece whose length the source does not show.
 pub const ASSUMED_PIECE_LENGTH: u64 = 10;
@@ -409,6 +409,17 @@ pub enum Scenario {
     /// A copy (a slice, a concatenation, `list(x)`, `readlines()`) made only to be iterated
     /// once, where iterating its source would do.
     IterationCopy(IterationCopy),
+    /// A mutable default argument the function changes or hands out. No allocation per call.
+    SharedMutableDefault,
+    /// A display of constants built on every iteration of a loop and only read, where a
+    /// constant tuple or frozenset, or a container built once, would do.
+    ConstantDisplay(ConstantDisplay),
+    /// `functools.cache` or `lru_cache` on a method: each distinct call keeps an entry, and
+    /// through its key the instance, for as long as the class exists (`maxsize: None`), or
+    /// until evicted.
+    MethodCache { maxsize: Option<u64> },
+    /// Two objects referring to each other with strong references. No allocation.
+    ReferenceCycle,
 }
 
 /// Lists added up one by one, each `+` copying everything so far into a new list.
@@ -419,6 +430,23 @@ pub struct ListSummation {
     /// A start list is given (`sum(lists, [])`), so the first list is copied too; without one
     /// (`reduce(add, lists)`) the first list is where the sum starts.
     pub start: bool,
+}
+
+/// The kinds of container a display builds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DisplayKind {
+    List,
+    Set,
+    Dict,
+}
+
+/// `[...]`, `{...}` or `{k: v, ...}` of constants.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ConstantDisplay {
+    pub kind: DisplayKind,
+    pub items: u64,
+    /// For a dict: every key is a str, which 3.11+ stores in a smaller table.
+    pub str_keys: bool,
 }
 
 /// What one way of doing the work allocates.
@@ -578,6 +606,320 @@ pub fn compare(scenario: &Scenario, n: u64, version: TargetVersion) -> Compariso
         }
         Scenario::ListSummation(summation) => list_summation(&runtime, summation, n),
         Scenario::IterationCopy(copy) => iteration::iteration_copy(&runtime, *copy, n),
+        Scenario::SharedMutableDefault => Comparison::free(
+            "No allocation per call: the default is built once, when `def` runs, and every call \
+             that omits the argument shares it; what those calls add to it stays for the life of \
+             the function, which the source does not show"
+                .to_string(),
+            vec![
+                "habit: one object, allocated when `def` runs; alternative: a new one per call \
+                 that omits the argument; the growth of the shared object is not known"
+                    .to_string(),
+            ],
+        ),
+        Scenario::ConstantDisplay(display) => constant_display(&runtime, *display, n),
+        Scenario::MethodCache { maxsize } => method_cache(&runtime, *maxsize, n),
+        Scenario::ReferenceCycle => Comparison::free(
+            "No extra allocation, but the pair is not freed when the last outside reference \
+             goes: only the cyclic garbage collector frees it, at the next collection of the \
+             generation it has reached (generation 0 runs after a few hundred to a few \
+             thousand container allocations, `gc.get_threshold()`; older ones far less often), \
+             keeping it and everything it refers to in memory until then"
+                .to_string(),
+            vec![
+                "habit and alternative allocate the same; the habit's objects live until a \
+                 garbage collection instead of until their last reference goes"
+                    .to_string(),
+            ],
+        ),
+    }
+}
+
+/// What evaluating a display of constants allocates once the loop is warm: the list and dict
+/// objects come from their free lists, the set object does not; the item array, hash table or
+/// keys table is requested anew (except a small dict's keys table where the keys free list
+/// serves it).
+fn display_footprint(runtime: &Runtime, display: ConstantDisplay) -> (Footprint, String) {
+    let n = display.items;
+    let blocks = |sizes: &[u64]| {
+        let bytes = sizes
+            .iter()
+            .fold(0u64, |sum, size| sum.saturating_add(*size));
+        Footprint {
+            allocations: sizes.len() as u64,
+            malloc_bytes: bytes,
+            growth_bytes: 0,
+            peak: bytes,
+        }
+    };
+    match display.kind {
+        DisplayKind::List => {
+            let capacity = list_display_capacity(runtime.display.list_capacity, n);
+            let bytes = capacity.saturating_mul(runtime.list_item);
+            (
+                blocks(&[bytes]),
+                format!(
+                    "a list of {n} constants: an item array of {capacity} slots x {} = {bytes} B \
+                     (the list object comes from the free list)",
+                    runtime.list_item
+                ),
+            )
+        }
+        DisplayKind::Set => {
+            let tables = set_display_tables(runtime, n);
+            let mut sizes = vec![runtime.set.empty];
+            sizes.extend(&tables);
+            (
+                blocks(&sizes),
+                format!(
+                    "a set of {n} constants: the {} B set object (sets have no free list) and \
+                     hash tables of {tables:?} B",
+                    runtime.set.empty
+                ),
+            )
+        }
+        DisplayKind::Dict => {
+            let tables = dict_display_tables(runtime, n, display.str_keys);
+            (
+                blocks(&tables),
+                format!(
+                    "a dict of {n} constant {keys} keys: keys tables of {tables:?} B (the dict \
+                     object, and a small str-keyed table where CPython {} keeps one, come from free lists)",
+                    runtime.version.dotted(),
+                    keys = if display.str_keys { "str" } else { "non-str" },
+                ),
+            )
+        }
+    }
+}
+
+fn list_display_capacity(sizing: ListDisplay, n: u64) -> u64 {
+    match sizing {
+        _ if n < 3 => n,
+        ListDisplay::Exact => n,
+        ListDisplay::Py39 => {
+            let wanted = n.saturating_add(n >> 3).saturating_add(6) & !3;
+            if n > wanted.saturating_sub(n) {
+                n.saturating_add(3) & !3
+            } else {
+                wanted
+            }
+        }
+        ListDisplay::Even => n.saturating_add(n & 1),
+    }
+}
+
+/// The hash tables a set display of `n` constants allocates beyond its inline 8 slots.
+fn set_display_tables(runtime: &Runtime, n: u64) -> Vec<u64> {
+    if n <= runtime.set.inline_items {
+        return Vec::new();
+    }
+    if runtime.display.set_from_frozenset {
+        // `set_merge` sizes the empty set for twice the items at once.
+        let slot_bytes = runtime.set.table_5 / 32;
+        let mut slots: u64 = 8;
+        while slots <= n.saturating_mul(2) && slots < 1 << 62 {
+            slots <<= 1;
+        }
+        return vec![slots.saturating_mul(slot_bytes)];
+    }
+    set_tables(runtime, n)
+}
+
+/// Bytes of a combined dict's keys table of `slots` slots, from the measured 8- and 16-slot
+/// tables of `figures` (`dict.*_keys_table`): a header, one index per slot and an entry per
+/// usable slot.
+fn keys_table(figures: [u64; 3], slots: u64) -> u64 {
+    let (eight, sixteen) = (figures[1], figures[2]);
+    // 8 more index bytes and 5 more entries from 8 to 16 slots.
+    let entry = sixteen.saturating_sub(eight).saturating_sub(8) / 5;
+    let header = eight.saturating_sub(8).saturating_sub(5 * entry);
+    let index = match slots {
+        0..=128 => 1,
+        129..=32_768 => 2,
+        32_769..=2_147_483_648 => 4,
+        _ => 8,
+    };
+    header
+        .saturating_add(slots.saturating_mul(index))
+        .saturating_add(usable_slots(slots).saturating_mul(entry))
+}
+
+/// The smallest power of two of at least 8 slots that is at least `minimum`.
+fn dict_slots(minimum: u64) -> u64 {
+    minimum
+        .max(8)
+        .checked_next_power_of_two()
+        .unwrap_or(u64::MAX)
+}
+
+/// The keys tables a dict display of `n` constant keys allocates.
+fn dict_display_tables(runtime: &Runtime, n: u64, str_keys: bool) -> Vec<u64> {
+    let figures = if str_keys {
+        runtime.dict.str_keys_table
+    } else {
+        runtime.dict.other_keys_table
+    };
+    let small_reused = match runtime.display.small_keys_reused {
+        KeysReuse::Any => true,
+        KeysReuse::Str => str_keys,
+    };
+    let small = if small_reused {
+        Vec::new()
+    } else {
+        vec![keys_table(figures, 8)]
+    };
+    if n <= usable_slots(8) {
+        return small;
+    }
+    if n <= runtime.display.dict_presized_max {
+        // `_PyDict_NewPresized`: room for n keys at once (ESTIMATE_SIZE).
+        return vec![keys_table(
+            figures,
+            dict_slots(n.saturating_mul(3).saturating_add(1) / 2),
+        )];
+    }
+    let mut tables = small;
+    tables.extend(dict_resizes(figures, n));
+    tables
+}
+
+/// The keys tables a dict filled by insertion allocates after its first 8-slot table: each
+/// time the table is full it is rebuilt for three times the keys.
+fn dict_resizes(figures: [u64; 3], n: u64) -> Vec<u64> {
+    let mut tables = Vec::new();
+    let mut slots = 8;
+    while usable_slots(slots) < n {
+        slots = dict_slots(usable_slots(slots).saturating_mul(3));
+        tables.push(keys_table(figures, slots));
+    }
+    tables
+}
+
+/// What a method cache keeps after `n` distinct calls. With `maxsize=None` the key of an
+/// entry is the call's argument tuple `(self, argument)` (`lru_cache_make_key`), stored in one
+/// dict that grows by insertion and is never emptied; the alternative (a cache that dies with
+/// its instance) keeps nothing once the instances are gone. A bounded cache's memory is capped
+/// by the `maxsize` its author chose: no excess is priced, only the delay it puts on freeing
+/// instances.
+fn method_cache(runtime: &Runtime, maxsize: Option<u64>, n: u64) -> Comparison {
+    let version = runtime.version.dotted();
+    if let Some(maxsize) = maxsize {
+        return Comparison::free(
+            format!(
+                "A bounded cache: at most {maxsize} entries, each holding the instance it was \
+                 called on until it is evicted; on CPython {version} that delays freeing \
+                 instances rather than growing without limit"
+            ),
+            vec![format!(
+                "habit and alternative: at most {maxsize} entries either way; no excess priced"
+            )],
+        );
+    }
+    let key = runtime.tuple_base.saturating_add(2 * runtime.tuple_item);
+    let figures = runtime.dict.other_keys_table;
+    // The table sizes the cache dict goes through, from its first 8 slots.
+    let mut slots = vec![8u64];
+    let mut current = 8;
+    while usable_slots(current) < n {
+        current = dict_slots(usable_slots(current).saturating_mul(3));
+        slots.push(current);
+    }
+    let tables: Vec<u64> = slots
+        .iter()
+        .map(|size| keys_table(figures, *size))
+        .collect();
+    let table_bytes = tables
+        .iter()
+        .fold(0u64, |sum, table| sum.saturating_add(*table));
+    let last_table = tables.last().copied().unwrap_or_default();
+    let keys = n.saturating_mul(key);
+    // The last resize holds the full old table and the new one at once, with one more key
+    // than the old table holds.
+    let resize_peak = match (slots.as_slice(), tables.as_slice()) {
+        ([.., previous_slots, _], [.., previous, last]) => (usable_slots(*previous_slots) + 1)
+            .saturating_mul(key)
+            .saturating_add(*previous)
+            .saturating_add(*last),
+        _ => 0,
+    };
+    let habit = Footprint {
+        allocations: n.saturating_add(tables.len() as u64),
+        malloc_bytes: keys.saturating_add(table_bytes),
+        growth_bytes: 0,
+        peak: keys.saturating_add(last_table).max(resize_peak),
+    };
+    Comparison {
+        habit,
+        alternative: Footprint::default(),
+        growth: Growth::Linear,
+        summary: format!(
+            "After {n} distinct calls the cache holds {n} entries, {held} on CPython {version} \
+             for the keys and the table alone, never freed, and with them every instance and \
+             argument (and result) they refer to",
+            held = human_bytes(habit.peak),
+        ),
+        derivation: vec![
+            format!(
+                "habit: {n} distinct calls, each keeping its argument tuple (self, argument) of {key} B \
+                 as the key: {} B",
+                grouped(keys)
+            ),
+            format!(
+                "the cache dict grows by insertion through keys tables of {tables:?} B; the last, \
+                 {last_table} B, stays"
+            ),
+            "alternative: a cache that dies with its instance keeps nothing once the instance is gone".to_string(),
+        ],
+        extra_time_ns: None,
+    }
+}
+
+fn constant_display(runtime: &Runtime, display: ConstantDisplay, n: u64) -> Comparison {
+    let (each, explained) = display_footprint(runtime, display);
+    let habit = each.times(n);
+    let version = runtime.version.dotted();
+    let (what, fix) = match display.kind {
+        DisplayKind::List => (
+            "list",
+            "a tuple of constants, which the compiler makes once",
+        ),
+        DisplayKind::Set => ("set", "a frozenset built once before the loop"),
+        DisplayKind::Dict => ("dict", "the dict built once before the loop"),
+    };
+    let summary = if each.allocations == 0 {
+        format!(
+            "No allocation on CPython {version}: this small {what} takes its object and keys \
+             table from free lists, though it is still built and filled on each of the {n} \
+             iterations; {fix} is not"
+        )
+    } else {
+        format!(
+            "Builds the same {what} on each of {n} iterations: {allocations} allocations, {bytes} \
+             on CPython {version}; {fix} allocates nothing per iteration",
+            allocations = habit.allocations,
+            bytes = human_bytes(habit.bytes()),
+        )
+    };
+    Comparison {
+        habit,
+        alternative: Footprint::default(),
+        growth: Growth::Linear,
+        summary,
+        derivation: vec![
+            format!(
+                "per iteration: {explained}: {} calls, {} B",
+                each.allocations,
+                each.bytes()
+            ),
+            format!(
+                "habit: {n} iterations: {} calls, {} B, peak one {what}: {} B; alternative: nothing per iteration",
+                habit.allocations,
+                grouped(habit.bytes()),
+                grouped(habit.peak),
+            ),
+        ],
+        extra_time_ns: None,
     }
 }
 

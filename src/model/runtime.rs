@@ -30,6 +30,44 @@ pub enum ListGrowth {
     Py39,
 }
 
+/// How a list display of constants sizes its item array (`Python/compile.c`,
+/// `Objects/listobject.c`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+pub enum ListDisplay {
+    /// 3.8: `BUILD_LIST n`, exactly n slots.
+    #[serde(rename = "exact")]
+    Exact,
+    /// 3.9: from 3 constants, extended from a constant tuple through `list_resize`.
+    #[serde(rename = "py39")]
+    Py39,
+    /// 3.10+: from 3 constants, extended with `list_preallocate_exact`: n rounded up to even.
+    #[serde(rename = "even")]
+    Even,
+}
+
+/// Which small dicts take their keys table from the keys free list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+pub enum KeysReuse {
+    /// Any keys (3.8 to 3.10).
+    #[serde(rename = "any")]
+    Any,
+    /// Only all-str keys (3.11+).
+    #[serde(rename = "str")]
+    Str,
+}
+
+/// How displays of constants are built, and what that allocates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Displays {
+    pub list_capacity: ListDisplay,
+    /// A set display of 3 or more constants is merged from a constant frozenset (3.9+).
+    pub set_from_frozenset: bool,
+    /// A dict display of up to this many items is built presized; larger ones grow by
+    /// insertion.
+    pub dict_presized_max: u64,
+    pub small_keys_reused: KeysReuse,
+}
+
 /// Where a `+=` stores its result, which decides whether CPython can resize a `str` in place.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Store {
@@ -146,6 +184,7 @@ pub struct Runtime {
     pub islice: u64,
     /// `itertools.chain(a, b)` with the iterator over its arguments.
     pub chain: u64,
+    pub display: Displays,
 }
 
 /// Object header sizes (`Include/object.h`).
@@ -557,6 +596,7 @@ struct Data {
     bytes_join: BytesJoinData,
     lookup_ns: LookupData,
     iterator: IteratorData,
+    display: DisplayData,
 }
 
 #[derive(Debug, Deserialize)]
@@ -710,6 +750,15 @@ struct LookupData {
     module_attribute: Entry<f64>,
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DisplayData {
+    list_capacity: Entry<ListDisplay>,
+    set_from_frozenset: Entry<bool>,
+    dict_presized_max: Entry<u64>,
+    small_keys_reused: Entry<KeysReuse>,
+}
+
 impl Data {
     /// Parses the data file and checks what its types cannot: that the figures agree with
     /// each other.
@@ -839,6 +888,12 @@ impl Data {
             },
             islice: self.iterator.islice.at(v),
             chain: self.iterator.chain.at(v),
+            display: Displays {
+                list_capacity: self.display.list_capacity.at(v),
+                set_from_frozenset: self.display.set_from_frozenset.at(v),
+                dict_presized_max: self.display.dict_presized_max.at(v),
+                small_keys_reused: self.display.small_keys_reused.at(v),
+            },
         }
     }
 }

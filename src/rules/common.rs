@@ -867,3 +867,60 @@ pub fn for_each_statement<'a>(body: &'a [Stmt], visit: &mut impl FnMut(&'a Stmt)
         }
     }
 }
+
+/// The `(module, name)` an expression evaluated in `scope` refers to through an import:
+/// `module.name` where `module` is bound only by `import module` (or `import module as m`),
+/// or a name bound only by `from module import name` (or `... as alias`). `None` for anything
+/// else, relative imports included.
+pub fn imported_name<'a>(
+    checker: &Checker<'a>,
+    scope: ScopeId,
+    expr: &'a Expr,
+) -> Option<(&'a str, &'a str)> {
+    match expr {
+        Expr::Attribute(ast::ExprAttribute { value, attr, .. }) => {
+            let Expr::Name(base) = value.as_ref() else {
+                return None;
+            };
+            let module = match checker.model.resolve(scope, base.id.as_str()) {
+                Resolution::Global { declared: false } => {
+                    checker.model.imported_module(base.id.as_str())?
+                }
+                _ => return None,
+            };
+            Some((module, attr.as_str()))
+        }
+        Expr::Name(name) => {
+            let owner = match checker.model.resolve(scope, name.id.as_str()) {
+                Resolution::Local => scope,
+                Resolution::Enclosing(owner) => owner,
+                Resolution::Global { declared: false } => ScopeId::MODULE,
+                _ => return None,
+            };
+            let bindings = checker.model.scope(owner).bindings_of(name.id.as_str());
+            let mut origins = bindings
+                .iter()
+                .map(|binding| from_import_origin(binding, name.id.as_str()));
+            let first = origins.next()??;
+            origins.all(|origin| origin == Some(first)).then_some(first)
+        }
+        _ => None,
+    }
+}
+
+/// `(module, imported name)` of a `from module import name as bound` binding of `bound`.
+fn from_import_origin<'a>(binding: &Binding<'a>, bound: &str) -> Option<(&'a str, &'a str)> {
+    let (BindingKind::FromImport, Some(Stmt::ImportFrom(import))) =
+        (binding.kind, binding.statement)
+    else {
+        return None;
+    };
+    if import.level > 0 {
+        return None;
+    }
+    let module = import.module.as_ref()?.as_str();
+    import.names.iter().find_map(|alias| {
+        let local = alias.asname.as_ref().unwrap_or(&alias.name);
+        (local.as_str() == bound).then_some((module, alias.name.as_str()))
+    })
+}

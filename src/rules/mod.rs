@@ -93,6 +93,10 @@ declare_rules! {
     NeedlessMaterialisation => needless_materialisation,
     GlobalLookupInHotLoop => global_lookup_in_hot_loop,
     ModuleAttributeInHotLoop => module_attribute_in_hot_loop,
+    LoopInvariantContainer => loop_invariant_container,
+    MutableDefaultArgument => mutable_default_argument,
+    UnboundedMethodCache => unbounded_method_cache,
+    ReferenceCycle => reference_cycle,
 }
 
 impl Rule {

@@ -579,6 +579,54 @@ def behaviours():
     return out
 
 
+def make_display(source):
+    code = compile(source, "<display>", "eval")
+    return lambda: eval(code)
+
+
+def constants(n):
+    return ", ".join(str(1000 + i) for i in range(n))
+
+
+def display_measurements(list_object, set_empty):
+    """How CPython builds list, set and dict displays of constants."""
+    out = {}
+    capacities = {}
+    for n in range(1, 41):
+        size = sys.getsizeof(make_display("[%s]" % constants(n))())
+        capacities[n] = (size - list_object) // 8
+
+    def py39(n):
+        wanted = (n + (n >> 3) + 6) & ~3
+        return (n + 3) & ~3 if n > wanted - n else wanted
+
+    families = {
+        "exact": lambda n: n,
+        "py39": lambda n: n if n < 3 else py39(n),
+        "even": lambda n: n if n < 3 else n + (n & 1),
+    }
+    out["display.list_capacity"] = next(
+        (name for name, capacity in families.items()
+         if all(capacities[n] == capacity(n) for n in capacities)),
+        "unknown",
+    )
+    # merged from a constant frozenset: a table of the first power of two above 2n
+    five = sys.getsizeof(make_display("{%s}" % constants(5))())
+    out["display.set_from_frozenset"] = five == set_empty + 16 * 16
+    presized = 0
+    for n in range(1, 257):
+        items = ", ".join("'k%d': %d" % (i, i) for i in range(n))
+        ops = [i.opname for i in dis.get_instructions(compile("{%s}" % items, "<d>", "eval"))]
+        built = ops.count("BUILD_CONST_KEY_MAP") + ops.count("BUILD_MAP")
+        if built == 1 and "MAP_ADD" not in ops and "DICT_UPDATE" not in ops:
+            presized = n
+        else:
+            break
+    out["display.dict_presized_max"] = presized
+
+    return out
+
+
 def specialised_globals():
     ns = {"G": 1}
     exec("def f():\n    for _ in range(100):\n        G\n", ns)
@@ -656,6 +704,7 @@ def main():
     measured.update(other_objects())
     measured.update(instance_measurements(measured["dict.empty"]))
     measured.update(behaviours())
+    measured.update(display_measurements(measured["list.object"], measured["set.empty"]))
     tracemalloc.stop()
     measured.update(pymalloc_measurements())
     report = {

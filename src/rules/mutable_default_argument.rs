@@ -1,0 +1,237 @@
+#![doc = include_str!("../../rules/MEM501.md")]
+
+use ruff_python_ast::helpers::any_over_body;
+use ruff_python_ast::{self as ast, Expr, Stmt};
+use ruff_text_size::Ranged;
+
+use super::common::{for_each_statement, imported_name};
+use super::{Rule, RuleMeta};
+use crate::checker::Checker;
+use crate::model::{Iterations, Scenario, Severity};
+use crate::semantic::{BindingKind, ScopeId, ScopeNode, Usage};
+
+pub const META: RuleMeta = RuleMeta {
+    code: "MEM501",
+    name: "mutable-default-argument",
+    summary: "a mutable default argument that the function mutates, returns or stores",
+    documentation: include_str!("../../rules/MEM501.md"),
+    // One object shared by every call: a behaviour bug as much as a memory one.
+    severity_floor: Severity::Warning,
+};
+
+/// Builtins whose call makes a new mutable container.
+const MUTABLE_BUILTINS: &[&str] = &["list", "dict", "set", "bytearray"];
+
+/// `collections` classes whose instances are mutable containers.
+const MUTABLE_COLLECTIONS: &[&str] = &["defaultdict", "OrderedDict", "Counter", "deque"];
+
+/// Methods that change the container they are called on.
+const MUTATING_METHODS: &[&str] = &[
+    "append",
+    "appendleft",
+    "extend",
+    "extendleft",
+    "insert",
+    "add",
+    "update",
+    "setdefault",
+    "pop",
+    "popleft",
+    "popitem",
+    "remove",
+    "discard",
+    "clear",
+    "sort",
+    "reverse",
+    "rotate",
+    "difference_update",
+    "intersection_update",
+    "symmetric_difference_update",
+];
+
+/// Runs when the walk leaves the function `scope`: by then every use of its parameters is known.
+pub fn check(checker: &mut Checker, scope: ScopeId) {
+    let model = checker.model;
+    let ScopeNode::Function(function) = model.scope(scope).node else {
+        return;
+    };
+    // Defaults are evaluated where the `def` runs.
+    let Some(defining) = model.scope(scope).parent else {
+        return;
+    };
+    for parameter in function.parameters.iter_non_variadic_params() {
+        let Some(default) = parameter.default() else {
+            continue;
+        };
+        let Some(kind) = mutable_kind(checker, defining, default) else {
+            continue;
+        };
+        let name = parameter.parameter.name.as_str();
+        let Some(change) = shared_use(checker, scope, function, name) else {
+            continue;
+        };
+        checker.report(
+            Rule::MutableDefaultArgument,
+            default.range(),
+            format!(
+                "The default of `{name}` is one {kind} shared by every call, and the function {change}"
+            ),
+            format!(
+                "Default to `None` and create the {kind} in the body: `if {name} is None: {name} = ...`"
+            ),
+            Scenario::SharedMutableDefault,
+            Iterations::SINGLE,
+        );
+    }
+}
+
+/// What kind of mutable container `default` makes, if it does.
+fn mutable_kind(checker: &Checker, scope: ScopeId, default: &Expr) -> Option<&'static str> {
+    match default {
+        Expr::List(_) | Expr::ListComp(_) => Some("list"),
+        Expr::Dict(_) | Expr::DictComp(_) => Some("dict"),
+        Expr::Set(_) | Expr::SetComp(_) => Some("set"),
+        Expr::Call(call) => {
+            if let Some(builtin) = checker.model.builtin_callee(scope, call) {
+                return MUTABLE_BUILTINS
+                    .iter()
+                    .find(|name| **name == builtin)
+                    .copied();
+            }
+            match imported_name(checker, scope, &call.func)? {
+                ("collections", class) => MUTABLE_COLLECTIONS
+                    .iter()
+                    .find(|name| **name == class)
+                    .copied(),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// How the body lets the shared default change or escape: mutates it, returns or yields it,
+/// or stores it in an attribute or item. `None` when it only reads it, or rebinds the name
+/// (then what it changes may be another object).
+fn shared_use(
+    checker: &Checker,
+    scope: ScopeId,
+    function: &ast::StmtFunctionDef,
+    name: &str,
+) -> Option<&'static str> {
+    let body = checker.model.scope(scope);
+    let rebound = body.bindings_of(name).iter().any(|binding| {
+        !matches!(
+            binding.kind,
+            BindingKind::Parameter | BindingKind::AugmentedAssignment { .. }
+        )
+    });
+    if rebound || body.declares_global(name) || body.declares_nonlocal(name) {
+        return None;
+    }
+    let mutated = body
+        .references()
+        .iter()
+        .filter(|reference| reference.name == name)
+        .any(|reference| match reference.usage {
+            Usage::ItemAssignment | Usage::AugmentedAssignment => true,
+            Usage::Attribute {
+                attribute,
+                call: Some(_),
+                ..
+            } => MUTATING_METHODS.contains(&attribute.attr.as_str()),
+            _ => false,
+        });
+    if mutated {
+        return Some("mutates it");
+    }
+    let is_name = |expr: &Expr| matches!(expr, Expr::Name(load) if load.id.as_str() == name);
+    let mut stored_attributes = Vec::new();
+    let mut returned = false;
+    for_each_statement(&function.body, &mut |statement| match statement {
+        Stmt::Return(ast::StmtReturn {
+            value: Some(value), ..
+        }) => returned |= is_name(value),
+        Stmt::Assign(ast::StmtAssign { targets, value, .. }) if is_name(value) => {
+            stored_attributes.extend(targets.iter().filter_map(self_attribute(function)));
+        }
+        _ => {}
+    });
+    let stored = stored_attributes
+        .iter()
+        .any(|attribute| class_mutates(checker, scope, attribute));
+    let yielded = any_over_body(&function.body, |expr| {
+        matches!(expr, Expr::Yield(ast::ExprYield { value: Some(value), .. }) if is_name(value))
+    });
+    if returned || yielded {
+        Some("returns it to the caller")
+    } else if stored {
+        Some("stores it on the instance, where a method changes it")
+    } else {
+        None
+    }
+}
+
+/// For a method, `self.attribute` targets: the attribute's name.
+fn self_attribute<'a>(function: &'a ast::StmtFunctionDef) -> impl Fn(&'a Expr) -> Option<&'a str> {
+    move |target| {
+        let Expr::Attribute(ast::ExprAttribute { value, attr, .. }) = target else {
+            return None;
+        };
+        matches!(value.as_ref(), Expr::Name(base) if Some(base.id.as_str()) == first_parameter(function))
+            .then_some(attr.as_str())
+    }
+}
+
+fn first_parameter(function: &ast::StmtFunctionDef) -> Option<&str> {
+    let parameters = &function.parameters;
+    parameters
+        .posonlyargs
+        .first()
+        .or_else(|| parameters.args.first())
+        .map(|parameter| parameter.parameter.name.as_str())
+}
+
+/// True when a method of the class that the method `scope` belongs to mutates
+/// `self.attribute`: calls a mutating method on it, assigns or deletes an item of it, or
+/// augments it.
+fn class_mutates(checker: &Checker, scope: ScopeId, attribute: &str) -> bool {
+    let model = checker.model;
+    let Some(ScopeNode::Class(class)) = model.scope(scope).parent.map(|id| model.scope(id).node)
+    else {
+        return false;
+    };
+    let mut mutated = false;
+    for statement in &class.body {
+        let Stmt::FunctionDef(method) = statement else {
+            continue;
+        };
+        let Some(this) = first_parameter(method) else {
+            continue;
+        };
+        let is_field = |expr: &Expr| {
+            matches!(expr, Expr::Attribute(ast::ExprAttribute { value, attr, .. })
+                if attr.as_str() == attribute
+                    && matches!(value.as_ref(), Expr::Name(base) if base.id.as_str() == this))
+        };
+        let item_of_field = |expr: &Expr| {
+            matches!(expr, Expr::Subscript(ast::ExprSubscript { value, .. }) if is_field(value))
+        };
+        for_each_statement(&method.body, &mut |statement| {
+            mutated |= match statement {
+                Stmt::Assign(ast::StmtAssign { targets, .. }) => targets.iter().any(item_of_field),
+                Stmt::Delete(ast::StmtDelete { targets, .. }) => targets.iter().any(item_of_field),
+                Stmt::AugAssign(ast::StmtAugAssign { target, .. }) => {
+                    is_field(target) || item_of_field(target)
+                }
+                _ => false,
+            };
+        });
+        mutated |= any_over_body(&method.body, |expr| {
+            matches!(expr, Expr::Call(call) if matches!(call.func.as_ref(),
+                Expr::Attribute(method) if MUTATING_METHODS.contains(&method.attr.as_str())
+                    && is_field(&method.value)))
+        });
+    }
+    mutated
+}

@@ -1,0 +1,241 @@
+#![doc = include_str!("../../rules/MEM504.md")]
+
+use ruff_python_ast::{self as ast, Expr, Stmt};
+use ruff_text_size::Ranged;
+
+use super::common::{for_each_statement, imported_name};
+use super::{Rule, RuleMeta};
+use crate::checker::Checker;
+use crate::model::{Iterations, Scenario, Severity};
+use crate::semantic::{Context, Resolution, ScopeClass, ScopeId, ScopeNode};
+
+pub const META: RuleMeta = RuleMeta {
+    code: "MEM504",
+    name: "reference-cycle",
+    summary: "an object stores itself into an object it holds: a reference cycle without `weakref`",
+    documentation: include_str!("../../rules/MEM504.md"),
+    severity_floor: Severity::Info,
+};
+
+/// Methods that store their arguments in the container they are called on.
+const STORING_METHODS: &[&str] = &["append", "appendleft", "add", "insert", "setdefault"];
+
+/// First-parameter names that conventionally hold a class, not an instance.
+const CLASS_PARAMETERS: &[&str] = &["cls", "mcs", "mcls", "metacls"];
+
+/// `weakref` containers: what they hold does not keep it alive.
+const WEAK_CONTAINERS: &[&str] = &["WeakSet", "WeakValueDictionary", "WeakKeyDictionary"];
+
+/// A name, or a chain of attributes on it, with or without a subscript at the end:
+/// `child`, `child.parent`, `self.children`, `self.by_name[key]`.
+struct Place<'a> {
+    root: &'a str,
+    /// The attributes after the root, outermost last.
+    attributes: Vec<&'a str>,
+}
+
+impl<'a> Place<'a> {
+    fn of(expr: &'a Expr) -> Option<Place<'a>> {
+        let mut attributes = Vec::new();
+        let mut current = expr;
+        loop {
+            match current {
+                Expr::Name(name) => {
+                    attributes.reverse();
+                    return Some(Place {
+                        root: name.id.as_str(),
+                        attributes,
+                    });
+                }
+                Expr::Attribute(attribute) => {
+                    attributes.push(attribute.attr.as_str());
+                    current = &attribute.value;
+                }
+                Expr::Subscript(subscript) => current = &subscript.value,
+                _ => return None,
+            }
+        }
+    }
+}
+
+/// One store seen in a method: `value` (a plain name) put into `into`.
+struct Store<'a> {
+    statement: &'a Stmt,
+    into: Place<'a>,
+    value: &'a str,
+}
+
+pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, method: &'a ast::StmtFunctionDef) {
+    if context.scope_class() != ScopeClass::Class {
+        return;
+    }
+    let class_scope = context.scope();
+    let ScopeNode::Class(class) = checker.model.scope(class_scope).node else {
+        return;
+    };
+    let not_bound = method.decorator_list.iter().any(|decorator| {
+        matches!(&decorator.expression, Expr::Name(name)
+            if matches!(name.id.as_str(), "staticmethod" | "classmethod")
+                && checker.model.resolve(class_scope, name.id.as_str()) == Resolution::Builtin)
+    });
+    let Some(this) = first_parameter(method) else {
+        return;
+    };
+    // Methods whose first parameter is a class (`__new__`, `__init_subclass__`, a metaclass's
+    // methods): a class refers to itself through its own dict anyway.
+    if not_bound || CLASS_PARAMETERS.contains(&this) {
+        return;
+    }
+    let mut stores = Vec::new();
+    for_each_statement(&method.body, &mut |statement| stores.extend(stores_in(statement)));
+    let fields = instance_fields(checker, class_scope, class);
+    for back in &stores {
+        if back.value != this || !cycles_back(back, &stores, this, &fields) {
+            continue;
+        }
+        let holder = if back.into.root == this {
+            format!("`{}`", back.into.attributes.first().map_or(this, |first| first))
+        } else {
+            format!("`{}`", back.into.root)
+        };
+        checker.report(
+            Rule::ReferenceCycle,
+            back.statement.range(),
+            format!(
+                "`{this}` stores itself into {holder}, which it also holds: a reference cycle only the cyclic garbage collector can free"
+            ),
+            format!(
+                "Keep the back-reference weak: store `weakref.ref({this})` (or `weakref.proxy({this})`), or hold the children in a `weakref.WeakSet`"
+            ),
+            Scenario::ReferenceCycle,
+            Iterations::SINGLE,
+        );
+    }
+}
+
+fn first_parameter(function: &ast::StmtFunctionDef) -> Option<&str> {
+    let parameters = &function.parameters;
+    parameters
+        .posonlyargs
+        .first()
+        .or_else(|| parameters.args.first())
+        .map(|parameter| parameter.parameter.name.as_str())
+}
+
+/// True when the object `back` stores `this` into is one `this` holds: an attribute of `this`
+/// itself (`self.parent.children.append(self)`), or a name that a strong store in the same
+/// method puts into `this` (`self.children.append(child)` with `child.parent = self`). An
+/// attribute counts when the class's methods assign it on the instance, and not a `weakref`
+/// container: a class-level registry (`instances = []` in the class body) keeps instances
+/// alive forever rather than in a cycle.
+fn cycles_back(back: &Store, stores: &[Store], this: &str, fields: &Fields) -> bool {
+    let held_attribute = |place: &Place| {
+        place.root == this
+            && place.attributes.first().is_some_and(|attribute| {
+                fields.strong.contains(attribute) && !fields.weak.contains(attribute)
+            })
+    };
+    if back.into.root == this {
+        return held_attribute(&back.into);
+    }
+    stores
+        .iter()
+        .any(|forward| forward.value == back.into.root && held_attribute(&forward.into))
+}
+
+/// The stores of a plain name a statement makes: `place = name`, `place[key] = name`,
+/// `place.append(name)` and the other storing methods.
+fn stores_in(statement: &Stmt) -> Vec<Store<'_>> {
+    let mut found = Vec::new();
+    match statement {
+        Stmt::Assign(ast::StmtAssign { targets, value, .. }) => {
+            let Expr::Name(value) = value.as_ref() else {
+                return found;
+            };
+            for target in targets {
+                if matches!(target, Expr::Attribute(_) | Expr::Subscript(_))
+                    && let Some(into) = Place::of(target)
+                {
+                    found.push(Store {
+                        statement,
+                        into,
+                        value: value.id.as_str(),
+                    });
+                }
+            }
+        }
+        Stmt::Expr(ast::StmtExpr { value, .. }) => {
+            let Expr::Call(call) = value.as_ref() else {
+                return found;
+            };
+            let Expr::Attribute(method) = call.func.as_ref() else {
+                return found;
+            };
+            if !STORING_METHODS.contains(&method.attr.as_str()) {
+                return found;
+            }
+            let Some(into) = Place::of(&method.value) else {
+                return found;
+            };
+            if let Some(Expr::Name(value)) = call.arguments.args.last() {
+                found.push(Store {
+                    statement,
+                    into,
+                    value: value.id.as_str(),
+                });
+            }
+        }
+        _ => {}
+    }
+    found
+}
+
+/// The attributes the class's methods assign on the instance (`self.name = ...`), and those of
+/// them assigned a `weakref` container.
+#[derive(Default)]
+struct Fields<'a> {
+    strong: Vec<&'a str>,
+    weak: Vec<&'a str>,
+}
+
+fn instance_fields<'a>(
+    checker: &Checker<'a>,
+    class_scope: ScopeId,
+    class: &'a ast::StmtClassDef,
+) -> Fields<'a> {
+    let mut fields = Fields::default();
+    for statement in &class.body {
+        let Stmt::FunctionDef(method) = statement else {
+            continue;
+        };
+        let Some(this) = first_parameter(method) else {
+            continue;
+        };
+        for_each_statement(&method.body, &mut |statement| {
+            let (targets, value) = match statement {
+                Stmt::Assign(ast::StmtAssign { targets, value, .. }) => (targets.as_slice(), value),
+                Stmt::AnnAssign(ast::StmtAnnAssign {
+                    target,
+                    value: Some(value),
+                    ..
+                }) => (std::slice::from_ref(target.as_ref()), value),
+                _ => return,
+            };
+            let is_weak = matches!(value.as_ref(), Expr::Call(call)
+                if imported_name(checker, class_scope, &call.func)
+                    .is_some_and(|(module, name)| module == "weakref" && WEAK_CONTAINERS.contains(&name)));
+            for target in targets {
+                let Expr::Attribute(ast::ExprAttribute { value, attr, .. }) = target else {
+                    continue;
+                };
+                if matches!(value.as_ref(), Expr::Name(base) if base.id.as_str() == this) {
+                    fields.strong.push(attr.as_str());
+                    if is_weak {
+                        fields.weak.push(attr.as_str());
+                    }
+                }
+            }
+        });
+    }
+    fields
+}

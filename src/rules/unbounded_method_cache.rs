@@ -1,0 +1,123 @@
+#![doc = include_str!("../../rules/MEM502.md")]
+
+use ruff_python_ast::{self as ast, Expr};
+use ruff_text_size::Ranged;
+
+use super::common::imported_name;
+use super::{Rule, RuleMeta};
+use crate::checker::Checker;
+use crate::model::{Iterations, Scenario, Severity};
+use crate::semantic::{Context, Resolution, ScopeClass, ScopeId};
+
+pub const META: RuleMeta = RuleMeta {
+    code: "MEM502",
+    name: "unbounded-method-cache",
+    summary: "`functools.cache` or `lru_cache` on a method: the cache keeps `self` alive",
+    documentation: include_str!("../../rules/MEM502.md"),
+    severity_floor: Severity::Info,
+};
+
+/// First-parameter names that conventionally hold a class, not an instance.
+const CLASS_PARAMETERS: &[&str] = &["cls", "mcs", "mcls", "metacls"];
+
+/// `lru_cache`'s default `maxsize`.
+const DEFAULT_MAXSIZE: u64 = 128;
+
+/// How big a cache decorator lets its cache grow.
+enum Bound {
+    Unbounded,
+    /// `maxsize` entries, when the source shows the number.
+    Bounded(Option<u64>),
+}
+
+pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, method: &'a ast::StmtFunctionDef) {
+    if context.scope_class() != ScopeClass::Class {
+        return;
+    }
+    let scope = context.scope();
+    // A static method has no `self`; a class method holds the class, which lives as long as
+    // the class anyway: the cache keeps only arguments, as on a plain function.
+    let binds_no_instance = method.decorator_list.iter().any(|decorator| {
+        matches!(&decorator.expression, Expr::Name(name)
+            if matches!(name.id.as_str(), "staticmethod" | "classmethod")
+                && checker.model.resolve(scope, name.id.as_str()) == Resolution::Builtin)
+    });
+    // A first parameter holding a class (`__new__`, `__init_subclass__`, a method turned into
+    // a class method by another descriptor, named `cls` by convention) is no instance either.
+    let first = method
+        .parameters
+        .posonlyargs
+        .first()
+        .or_else(|| method.parameters.args.first())
+        .map(|parameter| parameter.parameter.name.as_str());
+    let takes_class = first.is_none_or(|name| CLASS_PARAMETERS.contains(&name))
+        || matches!(method.name.as_str(), "__new__" | "__init_subclass__" | "__class_getitem__");
+    if binds_no_instance || takes_class {
+        return;
+    }
+    for decorator in &method.decorator_list {
+        let Some((decorator_name, bound)) = cache_decorator(checker, scope, &decorator.expression)
+        else {
+            continue;
+        };
+        let name = method.name.as_str();
+        let (message, scenario) = match bound {
+            Bound::Unbounded => (
+                format!(
+                    "`{decorator_name}` on the method `{name}` keeps every instance it is called on, and every argument, alive for as long as the class exists"
+                ),
+                Scenario::MethodCache { maxsize: None },
+            ),
+            Bound::Bounded(maxsize) => (
+                format!(
+                    "`{decorator_name}` on the method `{name}` keeps up to {} instances it was called on alive until their entries are evicted",
+                    maxsize.map_or_else(|| "`maxsize`".to_string(), |size| size.to_string())
+                ),
+                Scenario::MethodCache {
+                    maxsize: Some(maxsize.unwrap_or(DEFAULT_MAXSIZE)),
+                },
+            ),
+        };
+        checker.report(
+            Rule::UnboundedMethodCache,
+            decorator.range(),
+            message,
+            "Cache per instance instead (`functools.cached_property`, or a dict stored on `self`), or move the cached work to a module-level function of the values it needs".to_string(),
+            scenario,
+            Iterations::assumed(checker.settings.assume_iterations),
+        );
+    }
+}
+
+/// The decorator's name and bound, if it is `functools.cache` or `functools.lru_cache`.
+fn cache_decorator(checker: &Checker, scope: ScopeId, decorator: &Expr) -> Option<(&'static str, Bound)> {
+    let (callee, call) = match decorator {
+        Expr::Call(call) => (call.func.as_ref(), Some(call)),
+        other => (other, None),
+    };
+    match (imported_name(checker, scope, callee)?, call) {
+        (("functools", "cache"), None) => Some(("cache", Bound::Unbounded)),
+        (("functools", "lru_cache"), None) => {
+            Some(("lru_cache", Bound::Bounded(Some(DEFAULT_MAXSIZE))))
+        }
+        (("functools", "lru_cache"), Some(call)) => {
+            // As a decorator, `@lru_cache(x)` is always given a size, never the function.
+            let maxsize = call.arguments.find_argument_value("maxsize", 0);
+            let bound = match maxsize {
+                None => Bound::Bounded(Some(DEFAULT_MAXSIZE)),
+                Some(Expr::NoneLiteral(_)) => Bound::Unbounded,
+                Some(Expr::NumberLiteral(ast::ExprNumberLiteral {
+                    value: ast::Number::Int(size),
+                    ..
+                })) => match size.as_u64() {
+                    // No caching at all.
+                    Some(0) => return None,
+                    size => Bound::Bounded(size),
+                },
+                Some(_) => Bound::Bounded(None),
+            };
+            Some(("lru_cache", bound))
+        }
+        _ => None,
+    }
+}
