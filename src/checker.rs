@@ -133,7 +133,9 @@ impl<'a> Observer<'a> for Recorder<'a> {
                     && rules::quadratic_list_summation::may_report(call)
             }
             Expr::List(_) | Expr::Set(_) | Expr::Dict(_) => {
-                self.enabled(Rule::LoopInvariantContainer) && context.loop_id().is_some()
+                self.enabled(Rule::LoopInvariantContainer)
+                    && context.loop_id().is_some()
+                    && rules::loop_invariant_container::may_report(expr)
             }
             Expr::Name(name) => {
                 name.ctx == ExprContext::Load

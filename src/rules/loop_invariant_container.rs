@@ -40,6 +40,12 @@ const READING_METHODS: &[&str] = &[
     "symmetric_difference",
 ];
 
+/// Whether `display` is made only of constants, the displays this rule looks at: the recorder
+/// keeps only those.
+pub fn may_report(display: &Expr) -> bool {
+    constant_display(display).is_some()
+}
+
 pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, display: &'a Expr) {
     let Some(loop_id) = context.loop_id() else {
         return;
