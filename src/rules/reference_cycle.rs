@@ -88,6 +88,11 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, method: &'a a
     }
     let mut stores = Vec::new();
     for_each_statement(&method.body, &mut |statement| stores.extend(stores_in(statement)));
+    // Most methods never store `self` anywhere; the class's fields, which take a look at every
+    // method of the class, are needed only when one does.
+    if !stores.iter().any(|store| store.value == this) {
+        return;
+    }
     let fields = instance_fields(checker, class_scope, class);
     for back in &stores {
         if back.value != this || !cycles_back(back, &stores, this, &fields) {
