@@ -7,7 +7,7 @@ use super::common::{for_each_statement, imported_name};
 use super::{Rule, RuleMeta};
 use crate::checker::Checker;
 use crate::model::{Iterations, Scenario, Severity};
-use crate::semantic::{Context, Resolution, ScopeClass, ScopeId, ScopeNode};
+use crate::semantic::{Context, Resolution, ScopeClass, ScopeId, ScopeNode, Usage};
 
 pub const META: RuleMeta = RuleMeta {
     code: "MEM504",
@@ -86,6 +86,9 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, method: &'a a
     if not_bound || CLASS_PARAMETERS.contains(&this) {
         return;
     }
+    if !hands_out(checker, class_scope, method, this) {
+        return;
+    }
     let mut stores = Vec::new();
     for_each_statement(&method.body, &mut |statement| stores.extend(stores_in(statement)));
     // Most methods never store `self` anywhere; the class's fields, which take a look at every
@@ -116,6 +119,23 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, method: &'a a
             Iterations::SINGLE,
         );
     }
+}
+
+/// False when the method's loads show that it only ever reads attributes of `this`
+/// (`self.x`), so no statement can store `this` itself: most methods, told from the model
+/// without going through their statements. True when unsure (a method behind type
+/// parameters is not a child of the class's scope).
+fn hands_out(checker: &Checker, class_scope: ScopeId, method: &ast::StmtFunctionDef, this: &str) -> bool {
+    let model = checker.model;
+    let method_scope = model.scope(class_scope).children().iter().find(|child| {
+        matches!(model.scope(**child).node, ScopeNode::Function(def) if std::ptr::eq(def, method))
+    });
+    let Some(&method_scope) = method_scope else {
+        return true;
+    };
+    model.scope(method_scope).references().iter().any(|reference| {
+        reference.name == this && !matches!(reference.usage, Usage::Attribute { .. })
+    })
 }
 
 fn first_parameter(function: &ast::StmtFunctionDef) -> Option<&str> {
