@@ -451,7 +451,7 @@ mod tests {
         let cli = file
             .with_layer(Some(&strings(&["MEM3"])), &[], &[])
             .unwrap();
-        assert_eq!(codes(&cli), ["MEM301", "MEM302"]);
+        assert_eq!(codes(&cli), ["MEM301", "MEM302", "MEM307"]);
     }
 
     #[test]

@@ -395,6 +395,9 @@ pub enum Scenario {
     GlobalLookup { builtin: bool, per_iteration: u64 },
     /// An attribute chain on a module looked up each time. No allocation.
     ModuleAttributeLookup { attributes: u64 },
+    /// One instance of a class with `attributes` instance attributes and no `__slots__` per
+    /// iteration, each kept: its `__dict__` (or managed values) against slots.
+    InstanceDict { attributes: u64 },
 }
 
 /// What one way of doing the work allocates.
@@ -552,6 +555,47 @@ pub fn compare(scenario: &Scenario, n: u64, version: TargetVersion) -> Compariso
         Scenario::ModuleAttributeLookup { attributes } => {
             attribute_lookups(&runtime, n, *attributes)
         }
+        Scenario::InstanceDict { attributes } => instance_dicts(&runtime, *attributes, n),
+    }
+}
+
+/// `n` instances of a class with `k` attributes, all kept alive: with a `__dict__` (or
+/// 3.11+'s managed values) against `__slots__`.
+fn instance_dicts(runtime: &Runtime, k: u64, n: u64) -> Comparison {
+    let (plain, blocks) = runtime.plain_instance(k);
+    let slotted = runtime.slotted_instance(k);
+    let kept = |size: u64, blocks: u64| Footprint {
+        allocations: blocks.saturating_mul(n),
+        malloc_bytes: size.saturating_mul(n),
+        growth_bytes: 0,
+        peak: size.saturating_mul(n),
+    };
+    let version = runtime.version.dotted();
+    Comparison {
+        habit: kept(plain, blocks),
+        alternative: kept(slotted, 1),
+        growth: Growth::Linear,
+        summary: format!(
+            "{} instances of {k} attribute{s} take {} B with a dict and {} B with `__slots__` on {version}",
+            grouped(n),
+            grouped(plain.saturating_mul(n)),
+            grouped(slotted.saturating_mul(n)),
+            s = if k == 1 { "" } else { "s" },
+        ),
+        derivation: vec![
+            format!(
+                "habit: each instance with its attribute values, {plain} B in {blocks} block{bs} on {version}; {} instances kept: {} B",
+                grouped(n),
+                grouped(plain.saturating_mul(n)),
+                bs = if blocks == 1 { "" } else { "s" },
+            ),
+            format!(
+                "alternative: each instance with {k} slot{s}, {slotted} B in one block; {} B",
+                grouped(slotted.saturating_mul(n)),
+                s = if k == 1 { "" } else { "s" },
+            ),
+        ],
+        extra_time_ns: None,
     }
 }
 

@@ -84,8 +84,10 @@ declare_rules! {
     TupleConcatInLoop => tuple_concat_in_loop,
     ListComprehensionInCall => list_comprehension_in_call,
     ListBuiltForOnePass => list_built_for_one_pass,
+    ListReturnedForOnePass => list_returned_for_one_pass,
     GlobalLookupInHotLoop => global_lookup_in_hot_loop,
     ModuleAttributeInHotLoop => module_attribute_in_hot_loop,
+    MissingSlots => missing_slots,
 }
 
 impl Rule {

@@ -1,0 +1,462 @@
+//! What one file tells the repository-wide pass, gathered after its walk from the semantic
+//! model and the calls the checker's recorder kept: the functions and classes the
+//! repository-wide rules may report, the calls that may reach another module's functions or
+//! classes and what happens to their results, and the loads that let a function escape.
+//!
+//! Facts own their data (the file's syntax tree is gone by the time they are joined), and
+//! hold only candidates: calls of names bound by `def`, `class` or an import at the top of
+//! the module, not every call.
+
+use ruff_python_ast::{self as ast, Expr, Stmt};
+use ruff_text_size::{Ranged, TextRange, TextSize};
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::checker::RecordedCall;
+use crate::config::{Settings, TargetVersion};
+use crate::model::{Iterations, Producer};
+use crate::rules::{Rule, list_returned_for_one_pass, missing_slots};
+use crate::semantic::{BindingKind, Node, Resolution, ScopeId, SemanticModel, Usage};
+
+/// How code names a function or class defined at the top of some module.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Callee {
+    /// Defined by `def` or `class` at the top of this module.
+    Local(String),
+    /// Reached through an import: `from <level dots><module> import <path>`, or
+    /// `import <path>` (an empty module, level 0), followed by the attributes after it.
+    Imported {
+        level: u32,
+        module: String,
+        path: String,
+    },
+}
+
+/// What the caller does with a call's result.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResultUse {
+    /// Iterated once and let go: a `for` loop's or comprehension's iterable, `yield from`, or
+    /// the argument of a builtin that consumes an iterable in one pass.
+    OnePass,
+    /// Anything else: stored, indexed, measured, returned, discarded.
+    Other,
+}
+
+/// One call of a candidate name.
+#[derive(Debug)]
+pub struct CallFact {
+    pub callee: Callee,
+    pub result: ResultUse,
+    /// When the call runs in a loop or comprehension: how often, and on which row.
+    pub in_loop: Option<(Iterations, usize)>,
+    /// Attributes the caller stores on the result, when it keeps it in a local name
+    /// (`p = Point(); p.label = ...`).
+    pub stored_attributes: Vec<String>,
+}
+
+/// A module-level function that builds a list and returns it.
+#[derive(Debug)]
+pub struct FunctionCandidate {
+    pub name: String,
+    pub range: TextRange,
+    pub producer: Producer,
+    pub noqa_row: usize,
+}
+
+/// A module-level class whose instances could do without a `__dict__`.
+#[derive(Debug)]
+pub struct ClassCandidate {
+    pub name: String,
+    pub range: TextRange,
+    pub shape: missing_slots::Shape,
+    pub noqa_row: usize,
+}
+
+/// Everything one file contributes to the repository-wide pass.
+#[derive(Debug, Default)]
+pub struct FileFacts {
+    pub functions: Vec<FunctionCandidate>,
+    pub classes: Vec<ClassCandidate>,
+    pub calls: Vec<CallFact>,
+    /// Loads of candidate names other than calls: the function is passed around, so its
+    /// callers cannot all be seen.
+    pub escapes: Vec<Callee>,
+    /// Names the module binds by importing them, which other modules may import from it.
+    pub reexports: Vec<(String, Callee)>,
+    pub target: TargetVersion,
+    pub assume_iterations: u64,
+    pub retain_source: bool,
+}
+
+impl FileFacts {
+    pub fn has_candidates(&self) -> bool {
+        !self.functions.is_empty() || !self.classes.is_empty()
+    }
+
+    /// Drops the candidates a `# noqa` silences; `row_unless_suppressed` gives the `noqa` row
+    /// of a finding of `rule` starting at an offset, or `None` when it is silenced there.
+    pub fn drop_suppressed(
+        &mut self,
+        mut row_unless_suppressed: impl FnMut(TextSize, Rule) -> Option<usize>,
+    ) {
+        self.functions.retain_mut(|function| {
+            let row = row_unless_suppressed(function.range.start(), Rule::ListReturnedForOnePass);
+            function.noqa_row = row.unwrap_or_default();
+            row.is_some()
+        });
+        self.classes.retain_mut(|class| {
+            let row = row_unless_suppressed(class.range.start(), Rule::MissingSlots);
+            class.noqa_row = row.unwrap_or_default();
+            row.is_some()
+        });
+    }
+}
+
+/// Whether a callee could name something defined in some module: a plain name, or an
+/// attribute chain on one that is not `self` or `cls`. Checked during the walk, so it is
+/// kept to a few comparisons.
+pub fn may_resolve(func: &Expr) -> bool {
+    let mut current = func;
+    loop {
+        match current {
+            Expr::Name(name) => {
+                return std::ptr::eq(current, func) || !matches!(name.id.as_str(), "self" | "cls");
+            }
+            Expr::Attribute(attribute) => current = &attribute.value,
+            _ => return false,
+        }
+    }
+}
+
+/// Gathers the facts of one checked module; `None` when neither repository-wide rule is
+/// enabled for it. `row_of` turns an offset into its row.
+pub fn collect<'a>(
+    model: &SemanticModel<'a>,
+    calls: &[RecordedCall<'a>],
+    settings: &Settings,
+    row_of: impl Fn(TextSize) -> usize,
+) -> Option<FileFacts> {
+    let functions_enabled = settings.rules.is_enabled(Rule::ListReturnedForOnePass);
+    let classes_enabled = settings.rules.is_enabled(Rule::MissingSlots);
+    if !functions_enabled && !classes_enabled {
+        return None;
+    }
+    let module = model.scope(ScopeId::MODULE);
+    let mut facts = FileFacts {
+        target: settings.target,
+        assume_iterations: settings.assume_iterations,
+        retain_source: settings.retain_sources,
+        ..FileFacts::default()
+    };
+    // The names a call or load can reach another module's definitions through.
+    let mut reachable: FxHashMap<&str, Callee> = FxHashMap::default();
+    for (name, bindings) in module.bindings() {
+        let [binding] = bindings else {
+            continue;
+        };
+        match (binding.kind, binding.statement) {
+            (BindingKind::FunctionDef, Some(Stmt::FunctionDef(def))) => {
+                reachable.insert(name, Callee::Local(name.to_string()));
+                if functions_enabled
+                    && !list_returned_for_one_pass::is_exported(model, name)
+                    && let Some(producer) = list_returned_for_one_pass::candidate(model, def)
+                {
+                    facts.functions.push(FunctionCandidate {
+                        name: name.to_string(),
+                        range: def.name.range(),
+                        producer,
+                        noqa_row: 0,
+                    });
+                }
+            }
+            (BindingKind::ClassDef, Some(Stmt::ClassDef(class))) => {
+                reachable.insert(name, Callee::Local(name.to_string()));
+                if classes_enabled
+                    && let Some(shape) = missing_slots::candidate(model, class, settings.target)
+                {
+                    facts.classes.push(ClassCandidate {
+                        name: name.to_string(),
+                        range: class.name.range(),
+                        shape,
+                        noqa_row: 0,
+                    });
+                }
+            }
+            (BindingKind::FromImport, Some(Stmt::ImportFrom(import))) => {
+                if let Some(callee) = from_import(import, name) {
+                    facts.reexports.push((name.to_string(), callee.clone()));
+                    reachable.insert(name, callee);
+                }
+            }
+            (BindingKind::Import { .. }, Some(Stmt::Import(import))) => {
+                if let Some(callee) = plain_import(import, name) {
+                    reachable.insert(name, callee);
+                }
+            }
+            _ => {}
+        }
+    }
+    if reachable.is_empty() {
+        return Some(facts);
+    }
+    let mut callee_starts = FxHashSet::default();
+    let mut stores = StoredAttributes::default();
+    for recorded in calls {
+        let Some((head, callee)) = resolve_call(model, &reachable, recorded) else {
+            continue;
+        };
+        callee_starts.insert(head);
+        let in_loop = recorded.loop_id.map(|loop_id| {
+            let iterations = Iterations::of_loops(
+                model
+                    .loop_chain(Some(loop_id))
+                    .map(|id| model.trip_count(id)),
+                settings.assume_iterations,
+            );
+            (iterations, row_of(recorded.call.start()))
+        });
+        facts.calls.push(CallFact {
+            callee,
+            result: result_use(model, recorded),
+            in_loop,
+            stored_attributes: stores.of(model, recorded),
+        });
+    }
+    facts.escapes = escapes(model, &reachable, &callee_starts);
+    Some(facts)
+}
+
+/// What `from module import name` binds `bound` to.
+fn from_import(import: &ast::StmtImportFrom, bound: &str) -> Option<Callee> {
+    let alias = import
+        .names
+        .iter()
+        .find(|alias| alias.asname.as_ref().unwrap_or(&alias.name).as_str() == bound)?;
+    Some(Callee::Imported {
+        level: import.level,
+        module: import
+            .module
+            .as_ref()
+            .map_or_else(String::new, |module| module.to_string()),
+        path: alias.name.to_string(),
+    })
+}
+
+/// What `import a.b` (binding `a`) or `import a.b as c` (binding `c`) binds `bound` to.
+fn plain_import(import: &ast::StmtImport, bound: &str) -> Option<Callee> {
+    import.names.iter().find_map(|alias| {
+        let path = match &alias.asname {
+            Some(asname) if asname.as_str() == bound => alias.name.to_string(),
+            None if alias.name.split('.').next() == Some(bound) => bound.to_string(),
+            _ => return None,
+        };
+        Some(Callee::Imported {
+            level: 0,
+            module: String::new(),
+            path,
+        })
+    })
+}
+
+/// The callee of a recorded call, when its head name is a module-level binding in `reachable`
+/// seen from the call's scope; with the head's offset.
+fn resolve_call(
+    model: &SemanticModel,
+    reachable: &FxHashMap<&str, Callee>,
+    recorded: &RecordedCall,
+) -> Option<(TextSize, Callee)> {
+    let mut attributes = Vec::new();
+    let mut current = recorded.call.func.as_ref();
+    let head = loop {
+        match current {
+            Expr::Name(name) => break name,
+            Expr::Attribute(attribute) => {
+                attributes.push(attribute.attr.as_str());
+                current = &attribute.value;
+            }
+            _ => return None,
+        }
+    };
+    let base = reachable.get(head.id.as_str())?;
+    if !matches!(
+        model.resolve(recorded.scope, head.id.as_str()),
+        Resolution::Global { .. }
+    ) {
+        return None;
+    }
+    let callee = match (base, attributes.is_empty()) {
+        (Callee::Local(_), true) => base.clone(),
+        // `Class.method(...)` or an attribute of a function: not a call of the definition.
+        (Callee::Local(_), false) => return None,
+        (
+            Callee::Imported {
+                level,
+                module,
+                path,
+            },
+            _,
+        ) => {
+            let mut path = path.clone();
+            for attribute in attributes.iter().rev() {
+                path.push('.');
+                path.push_str(attribute);
+            }
+            Callee::Imported {
+                level: *level,
+                module: module.clone(),
+                path,
+            }
+        }
+    };
+    Some((head.range.start(), callee))
+}
+
+/// Builtins that consume an iterable in one pass and keep nothing of it but their result.
+const ONE_PASS_CONSUMERS: &[&str] = &[
+    "sum",
+    "any",
+    "all",
+    "min",
+    "max",
+    "sorted",
+    "set",
+    "frozenset",
+    "tuple",
+];
+
+/// Builtins that wrap an iterable lazily: one pass when they are themselves iterated.
+const LAZY_WRAPPERS: &[&str] = &["enumerate", "zip"];
+
+fn result_use(model: &SemanticModel, recorded: &RecordedCall) -> ResultUse {
+    let call = recorded.call;
+    let is_call = |expr: &Expr| matches!(expr, Expr::Call(inner) if std::ptr::eq(inner, call));
+    if iterates(recorded.parent, &is_call) {
+        return ResultUse::OnePass;
+    }
+    let Some(Node::Expr(Expr::Call(outer))) = recorded.parent else {
+        return ResultUse::Other;
+    };
+    let arguments = &outer.arguments.args;
+    if arguments.iter().any(Expr::is_starred_expr) {
+        return ResultUse::Other;
+    }
+    let Some(builtin) = model.builtin_callee(recorded.scope, outer) else {
+        return ResultUse::Other;
+    };
+    let first = arguments.first().is_some_and(is_call);
+    let max_positional = if builtin == "sum" { 2 } else { 1 };
+    let consumed =
+        ONE_PASS_CONSUMERS.contains(&builtin) && first && arguments.len() <= max_positional;
+    let is_outer = |expr: &Expr| matches!(expr, Expr::Call(inner) if std::ptr::eq(inner, outer));
+    let wrapped = LAZY_WRAPPERS.contains(&builtin)
+        && arguments.iter().any(is_call)
+        && iterates(recorded.grandparent, &is_outer);
+    if consumed || wrapped {
+        ResultUse::OnePass
+    } else {
+        ResultUse::Other
+    }
+}
+
+/// True when `node` iterates the child `is_value` picks out: a `for` loop's iterable, a
+/// comprehension's, or the operand of `yield from`.
+fn iterates(node: Option<Node>, is_value: &dyn Fn(&Expr) -> bool) -> bool {
+    match node {
+        Some(Node::Stmt(Stmt::For(for_stmt))) => is_value(&for_stmt.iter),
+        Some(Node::Expr(
+            Expr::ListComp(ast::ExprListComp { generators, .. })
+            | Expr::SetComp(ast::ExprSetComp { generators, .. })
+            | Expr::DictComp(ast::ExprDictComp { generators, .. })
+            | Expr::Generator(ast::ExprGenerator { generators, .. }),
+        )) => generators.iter().any(|generator| is_value(&generator.iter)),
+        Some(Node::Expr(Expr::YieldFrom(yield_from))) => is_value(&yield_from.value),
+        _ => false,
+    }
+}
+
+/// Attribute stores on local names, gathered per scope the first time a call's result is
+/// found kept in one.
+#[derive(Default)]
+struct StoredAttributes<'a> {
+    by_scope: FxHashMap<ScopeId, FxHashMap<&'a str, Vec<&'a str>>>,
+}
+
+impl<'a> StoredAttributes<'a> {
+    /// The attributes stored on the name a call's result is assigned to (`p = Point()`).
+    fn of(&mut self, model: &SemanticModel<'a>, recorded: &RecordedCall<'a>) -> Vec<String> {
+        let Some(Node::Stmt(Stmt::Assign(assign))) = recorded.parent else {
+            return Vec::new();
+        };
+        let [Expr::Name(target)] = assign.targets.as_slice() else {
+            return Vec::new();
+        };
+        let stores = self.by_scope.entry(recorded.scope).or_insert_with(|| {
+            let mut stores: FxHashMap<&'a str, Vec<&'a str>> = FxHashMap::default();
+            for reference in model.scope(recorded.scope).references() {
+                if let Usage::Attribute { attribute, .. } = reference.usage
+                    && attribute.ctx != ast::ExprContext::Load
+                {
+                    stores
+                        .entry(reference.name)
+                        .or_default()
+                        .push(attribute.attr.as_str());
+                }
+            }
+            stores
+        });
+        stores
+            .get(target.id.as_str())
+            .map(|attributes| attributes.iter().map(ToString::to_string).collect())
+            .unwrap_or_default()
+    }
+}
+
+/// Loads of reachable names that are not the head of a recorded call: `map(f, items)`,
+/// `handler = f`, `callback=module.f`.
+fn escapes(
+    model: &SemanticModel,
+    reachable: &FxHashMap<&str, Callee>,
+    callee_starts: &FxHashSet<TextSize>,
+) -> Vec<Callee> {
+    let mut found = Vec::new();
+    let scopes = std::iter::once(ScopeId::MODULE).chain(model.descendants(ScopeId::MODULE));
+    for scope in scopes {
+        for reference in model.scope(scope).references() {
+            if callee_starts.contains(&reference.range.start()) {
+                continue;
+            }
+            let Some(base) = reachable.get(reference.name) else {
+                continue;
+            };
+            let escaped = match (base, reference.usage) {
+                // `Class.attribute` or `function.attribute`: the definition itself stays put.
+                (Callee::Local(_), Usage::Attribute { .. }) => continue,
+                (
+                    Callee::Imported {
+                        level,
+                        module,
+                        path,
+                    },
+                    Usage::Attribute {
+                        attribute,
+                        call: None,
+                        ..
+                    },
+                ) => Callee::Imported {
+                    level: *level,
+                    module: module.clone(),
+                    path: format!("{path}.{}", attribute.attr),
+                },
+                // A method call on an imported name, or a longer chain: too far to follow.
+                (Callee::Imported { .. }, Usage::Attribute { .. }) => continue,
+                _ => base.clone(),
+            };
+            if matches!(
+                model.resolve(scope, reference.name),
+                Resolution::Global { .. }
+            ) {
+                found.push(escaped);
+            }
+        }
+    }
+    found
+}
