@@ -157,7 +157,7 @@ pub fn judge(function: &FunctionCandidate, uses: &Uses, facts: &FileFacts) -> Op
     };
     let what = match function.producer {
         Producer::Comprehension => "a list comprehension",
-        Producer::AppendLoop => "a list filled by `.append()`",
+        Producer::AppendLoop => "a list it fills in a loop",
     };
     Some(Finding {
         rule: Rule::ListReturnedForOnePass,
