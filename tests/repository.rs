@@ -135,6 +135,7 @@ fn noqa_and_target_version_apply_to_repository_findings() {
     assert_eq!(findings.len(), 1, "{value}");
     assert_eq!(findings[0]["location"]["row"], 6);
     assert_eq!(findings[0]["cost"]["python"], "3.8");
-    // 1000 instances of one attribute: 152 B with a dict, 40 B with slots.
-    assert_eq!(findings[0]["cost"]["allocated_bytes"], 112_000);
+    // 1000 instances of one attribute: 152 B with a dict, 40 B with slots, and 80 of the
+    // 64 B dict objects come from the dict free list.
+    assert_eq!(findings[0]["cost"]["allocated_bytes"], 112_000 - 80 * 64);
 }

@@ -197,6 +197,8 @@ pub struct DictSizes {
     /// The values of an instance's split-table dict in the steady state: a separate block
     /// on 3.8 to 3.12, inline in the object from 3.13.
     pub split_values: [u64; 3],
+    /// Freed dict objects kept for reuse without an allocation.
+    pub free_list: u64,
 }
 
 /// `set` figures (`Objects/setobject.c`).
@@ -387,6 +389,13 @@ impl Runtime {
         let layout = self.instance_layout();
         let object = self.instance.plain[0].saturating_sub(layout.values(1));
         (object.saturating_add(layout.values(k)), layout.blocks())
+    }
+
+    /// The bytes of an instance's own `__dict__` object, which the dict free list can
+    /// serve instead of malloc: the dict object on 3.8-3.10; nothing from 3.11, whose
+    /// instances have no dict object until one is asked for.
+    pub fn instance_dict_object(&self) -> Option<u64> {
+        (self.instance_layout() == InstanceLayout::SplitDict).then_some(self.dict.empty)
     }
 
     /// Requested bytes of an instance of a class with `k` slots (one block): the measured
@@ -659,6 +668,7 @@ struct DictData {
     str_keys_table: Entry<[u64; 3]>,
     other_keys_table: Entry<[u64; 3]>,
     split_values: Entry<[u64; 3]>,
+    free_list: Entry<u64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -829,6 +839,7 @@ impl Data {
                 str_keys_table: self.dict.str_keys_table.at(v),
                 other_keys_table: self.dict.other_keys_table.at(v),
                 split_values: self.dict.split_values.at(v),
+                free_list: self.dict.free_list.at(v),
             },
             set: SetSizes {
                 empty: self.set.empty.at(v),

@@ -13,7 +13,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::checker::RecordedCall;
 use crate::config::{Settings, TargetVersion};
-use crate::model::{Iterations, Producer};
+use crate::model::Iterations;
 use crate::rules::{Rule, list_returned_for_one_pass, missing_slots};
 use crate::semantic::{BindingKind, Node, Resolution, ScopeId, SemanticModel, Usage};
 
@@ -58,7 +58,7 @@ pub struct CallFact {
 pub struct FunctionCandidate {
     pub name: String,
     pub range: TextRange,
-    pub producer: Producer,
+    pub built: list_returned_for_one_pass::BuiltList,
     pub noqa_row: usize,
 }
 
@@ -158,12 +158,16 @@ pub fn collect<'a>(
                 reachable.insert(name, Callee::Local(name.to_string()));
                 if functions_enabled
                     && !list_returned_for_one_pass::is_exported(model, name)
-                    && let Some(producer) = list_returned_for_one_pass::candidate(model, def)
+                    && let Some(built) = list_returned_for_one_pass::candidate(
+                        model,
+                        def,
+                        settings.assume_iterations,
+                    )
                 {
                     facts.functions.push(FunctionCandidate {
                         name: name.to_string(),
                         range: def.name.range(),
-                        producer,
+                        built,
                         noqa_row: 0,
                     });
                 }

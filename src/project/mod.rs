@@ -95,7 +95,7 @@ pub fn finish(
                     continue;
                 };
                 let function = &facts.functions[index];
-                if let Some(finding) = list_returned_for_one_pass::judge(function, uses, facts) {
+                if let Some(finding) = list_returned_for_one_pass::judge(function, uses) {
                     found.push((file, finding, function.noqa_row));
                 }
             }

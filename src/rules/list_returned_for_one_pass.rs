@@ -5,11 +5,12 @@ use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange};
 
 use super::common::for_each_statement;
+use super::elements::elements;
 use super::{Finding, Rule, RuleMeta};
 use crate::model::{Container, Elements, Iterations, Producer, Scenario, Severity};
 use crate::project::Uses;
-use crate::project::facts::{FileFacts, FunctionCandidate, ResultUse};
-use crate::semantic::{BindingKind, ScopeId, ScopeNode, SemanticModel, Usage};
+use crate::project::facts::{FunctionCandidate, ResultUse};
+use crate::semantic::{BindingKind, LoopNode, ScopeId, ScopeNode, SemanticModel, Usage};
 
 pub const META: RuleMeta = RuleMeta {
     code: "MEM307",
@@ -19,11 +20,24 @@ pub const META: RuleMeta = RuleMeta {
     severity_floor: Severity::Info,
 };
 
+/// The list a function returns: how it is built, its items, and how many (the trip counts of
+/// the loops that build it, `assume_iterations` for those not known).
+#[derive(Clone, Copy, Debug)]
+pub struct BuiltList {
+    pub producer: Producer,
+    pub elements: Elements,
+    pub items: Iterations,
+}
+
 /// How a function builds the list it returns, when every `return` hands back a list it built:
 /// a list comprehension, or a local filled by `.append()`/`.extend()` in a loop (an empty
 /// `return []` is allowed beside either). `None` for anything else, for generators, coroutines
 /// and decorated functions (a decorator may change what a call returns).
-pub fn candidate(model: &SemanticModel, def: &ast::StmtFunctionDef) -> Option<Producer> {
+pub fn candidate(
+    model: &SemanticModel,
+    def: &ast::StmtFunctionDef,
+    assume_iterations: u64,
+) -> Option<BuiltList> {
     if def.is_async || !def.decorator_list.is_empty() {
         return None;
     }
@@ -45,20 +59,49 @@ pub fn candidate(model: &SemanticModel, def: &ast::StmtFunctionDef) -> Option<Pr
         .iter()
         .filter_map(|ret| ret.value.as_deref().map(Ranged::range))
         .collect();
-    let mut producer = None;
+    let mut built = None;
     for ret in returns {
         match ret.value.as_deref() {
-            Some(Expr::ListComp(_)) => {
-                producer.get_or_insert(Producer::Comprehension);
+            Some(Expr::ListComp(comprehension)) => {
+                built = Some(comprehended(model, comprehension, assume_iterations));
             }
             Some(Expr::List(list)) if list.elts.is_empty() => {}
-            Some(Expr::Name(name)) if filled_in_a_loop(model, scope, &name.id, &returned) => {
-                producer = Some(Producer::AppendLoop);
+            Some(Expr::Name(name)) => {
+                built = Some(filled_in_a_loop(model, scope, &name.id, &returned, assume_iterations)?);
             }
             _ => return None,
         }
     }
-    producer
+    built
+}
+
+/// The items of a returned list comprehension; exact for one clause without filters.
+fn comprehended(
+    model: &SemanticModel,
+    comprehension: &ast::ExprListComp,
+    assume_iterations: u64,
+) -> BuiltList {
+    let loops = comprehension
+        .generators
+        .iter()
+        .map(|clause| model.loop_id(LoopNode::Comprehension(clause)));
+    let items = Iterations::of_loops(
+        loops.map(|id| id.and_then(|id| model.trip_count(id))),
+        assume_iterations,
+    );
+    let elements = match comprehension.generators.as_slice() {
+        [clause] if clause.ifs.is_empty() => elements(
+            model,
+            &comprehension.elt,
+            model.loop_id(LoopNode::Comprehension(clause)),
+        ),
+        _ => Elements::Unknown,
+    };
+    BuiltList {
+        producer: Producer::Comprehension,
+        elements,
+        items,
+    }
 }
 
 fn function_scope(model: &SemanticModel, def: &ast::StmtFunctionDef) -> Option<ScopeId> {
@@ -77,10 +120,11 @@ fn filled_in_a_loop(
     scope: ScopeId,
     name: &str,
     returned: &[TextRange],
-) -> bool {
+    assume_iterations: u64,
+) -> Option<BuiltList> {
     let function = model.scope(scope);
     let [binding] = function.bindings_of(name) else {
-        return false;
+        return None;
     };
     let empty_list = match binding.kind {
         BindingKind::Assignment(Expr::List(list)) => list.elts.is_empty(),
@@ -94,22 +138,44 @@ fn filled_in_a_loop(
         || function.declares_nonlocal(name)
         || model.is_captured(scope, name)
     {
-        return false;
+        return None;
     }
-    let mut filled_in_loop = false;
+    let mut fills = Vec::new();
     for reference in function.references().iter().filter(|r| r.name == name) {
-        let fills = matches!(
-            reference.usage,
-            Usage::Attribute { attribute, call: Some(_), statement: true }
-                if matches!(attribute.attr.as_str(), "append" | "extend")
-        );
-        if fills {
-            filled_in_loop |= reference.loop_id.is_some();
-        } else if !returned.contains(&reference.range) {
-            return false;
+        match reference.usage {
+            Usage::Attribute {
+                attribute,
+                call: Some(call),
+                statement: true,
+            } if matches!(attribute.attr.as_str(), "append" | "extend") => {
+                fills.push((attribute.attr.as_str(), call, reference.loop_id));
+            }
+            _ if returned.contains(&reference.range) => {}
+            _ => return None,
         }
     }
-    filled_in_loop
+    let (_, _, first_loop) = fills.iter().find(|(_, _, loop_id)| loop_id.is_some())?;
+    // Loops around the list's creation build it afresh; those between count its items.
+    let items = Iterations::of_loops(
+        model
+            .loop_chain(*first_loop)
+            .take_while(|id| Some(*id) != binding.loop_id)
+            .map(|id| model.trip_count(id)),
+        assume_iterations,
+    );
+    // Only a single append tells what every item is.
+    let elements = match fills.as_slice() {
+        [("append", call, loop_id)] => match call.arguments.args.as_ref() {
+            [item] if !item.is_starred_expr() => elements(model, item, *loop_id),
+            _ => Elements::Unknown,
+        },
+        _ => Elements::Unknown,
+    };
+    Some(BuiltList {
+        producer: Producer::AppendLoop,
+        elements,
+        items,
+    })
 }
 
 /// True when the module's `__all__` names `name`, or is not a literal list of names (then
@@ -140,7 +206,7 @@ pub fn is_exported(model: &SemanticModel, name: &str) -> bool {
 }
 
 /// The finding for `function`, when it has call sites and every one iterates the result once.
-pub fn judge(function: &FunctionCandidate, uses: &Uses, facts: &FileFacts) -> Option<Finding> {
+pub fn judge(function: &FunctionCandidate, uses: &Uses) -> Option<Finding> {
     if uses.escapes
         || uses.calls.is_empty()
         || uses
@@ -155,7 +221,7 @@ pub fn judge(function: &FunctionCandidate, uses: &Uses, facts: &FileFacts) -> Op
         2 => "both its call sites in the checked files only iterate".to_string(),
         n => format!("all {n} of its call sites in the checked files only iterate"),
     };
-    let what = match function.producer {
+    let what = match function.built.producer {
         Producer::Comprehension => "a list comprehension",
         Producer::AppendLoop => "a list it fills in a loop",
     };
@@ -170,10 +236,10 @@ pub fn judge(function: &FunctionCandidate, uses: &Uses, facts: &FileFacts) -> Op
                no caller holds them all at once"
             .to_string(),
         scenario: Scenario::MaterialisedList {
-            producer: function.producer,
+            producer: function.built.producer,
             container: Container::List,
-            elements: Elements::Unknown,
+            elements: function.built.elements,
         },
-        iterations: Iterations::assumed(facts.assume_iterations),
+        iterations: function.built.items,
     })
 }
