@@ -111,7 +111,7 @@ fn noqa_and_target_version_apply_to_repository_findings() {
     .expect("write");
     fs::write(
         dir.path().join("use.py"),
-        "from shapes import Point, Size\n\nfor i in range(1000):\n    Point(i)\n    Size(i)\n",
+        "from shapes import Point, Size\n\nkept = []\nfor i in range(1000):\n    kept.append((Point(i), Size(i)))\n",
     )
     .expect("write");
     let output = Command::cargo_bin("heaplint")

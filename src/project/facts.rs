@@ -51,6 +51,12 @@ pub struct CallFact {
     /// Attributes the caller stores on the result, when it keeps it in a local name
     /// (`p = Point(); p.label = ...`).
     pub stored_attributes: Vec<String>,
+    /// The result is kept beyond the iteration that made it: a comprehension's element,
+    /// appended or added to a container, stored under a key, or yielded.
+    pub kept: bool,
+    /// The calling module imports `weakref`: its objects may be weakly referenced, which
+    /// `__slots__` without `__weakref__` would forbid.
+    pub weakref_module: bool,
 }
 
 /// A module-level function that builds a list and returns it.
@@ -141,6 +147,7 @@ pub fn collect<'a>(
         return None;
     }
     let module = model.scope(ScopeId::MODULE);
+    let weakref_module = model.imports_any(&["weakref", "_weakref"]);
     let mut facts = FileFacts {
         target: settings.target,
         assume_iterations: settings.assume_iterations,
@@ -175,6 +182,7 @@ pub fn collect<'a>(
             (BindingKind::ClassDef, Some(Stmt::ClassDef(class))) => {
                 reachable.insert(name, Callee::Local(name.to_string()));
                 if classes_enabled
+                    && !weakref_module
                     && let Some(shape) = missing_slots::candidate(model, class, settings.target)
                 {
                     facts.classes.push(ClassCandidate {
@@ -203,7 +211,7 @@ pub fn collect<'a>(
         return Some(facts);
     }
     let mut callee_starts = FxHashSet::default();
-    let mut stores = StoredAttributes::default();
+    let mut stores = LocalStores::default();
     for recorded in calls {
         let Some((head, callee)) = resolve_call(model, &reachable, recorded) else {
             continue;
@@ -218,11 +226,15 @@ pub fn collect<'a>(
             );
             (iterations, row_of(recorded.call.start()))
         });
+        let (stored_attributes, kept_by_name) = stores.of(model, recorded);
+        let kept = in_loop.is_some() && (kept_by_name || kept_in_place(recorded));
         facts.calls.push(CallFact {
             callee,
             result: result_use(model, recorded),
             in_loop,
-            stored_attributes: stores.of(model, recorded),
+            stored_attributes,
+            kept,
+            weakref_module,
         });
     }
     facts.escapes = escapes(model, &reachable, &callee_starts);
@@ -377,40 +389,115 @@ fn iterates(node: Option<Node>, is_value: &dyn Fn(&Expr) -> bool) -> bool {
     }
 }
 
-/// Attribute stores on local names, gathered per scope the first time a call's result is
-/// found kept in one.
-#[derive(Default)]
-struct StoredAttributes<'a> {
-    by_scope: FxHashMap<ScopeId, FxHashMap<&'a str, Vec<&'a str>>>,
+/// Methods that store their argument in the container they are called on.
+const STORING_METHODS: &[&str] = &[
+    "append",
+    "appendleft",
+    "add",
+    "insert",
+    "put",
+    "put_nowait",
+    "setdefault",
+];
+
+/// True when the node holding a call's result keeps it: a comprehension's element (or a
+/// dict comprehension's value), the argument of a storing method, the value of an item
+/// assignment, a `yield`; a tuple or list display holding it counts as its holder does.
+fn kept_in_place(recorded: &RecordedCall) -> bool {
+    let call = recorded.call;
+    if let Some(Node::Expr(display @ (Expr::Tuple(_) | Expr::List(_)))) = recorded.parent {
+        return keeps(recorded.grandparent, &|expr: &Expr| {
+            std::ptr::eq(expr, display)
+        });
+    }
+    keeps(
+        recorded.parent,
+        &|expr: &Expr| matches!(expr, Expr::Call(inner) if std::ptr::eq(inner, call)),
+    )
 }
 
-impl<'a> StoredAttributes<'a> {
-    /// The attributes stored on the name a call's result is assigned to (`p = Point()`).
-    fn of(&mut self, model: &SemanticModel<'a>, recorded: &RecordedCall<'a>) -> Vec<String> {
+fn keeps(holder: Option<Node>, is_value: &dyn Fn(&Expr) -> bool) -> bool {
+    match holder {
+        Some(Node::Expr(Expr::ListComp(ast::ExprListComp { elt, .. })))
+        | Some(Node::Expr(Expr::SetComp(ast::ExprSetComp { elt, .. })))
+        | Some(Node::Expr(Expr::Generator(ast::ExprGenerator { elt, .. }))) => is_value(elt),
+        Some(Node::Expr(Expr::DictComp(ast::ExprDictComp { value, .. }))) => is_value(value),
+        Some(Node::Expr(Expr::Yield(_))) => true,
+        Some(Node::Expr(Expr::Call(outer))) => {
+            matches!(outer.func.as_ref(), Expr::Attribute(method)
+                if STORING_METHODS.contains(&method.attr.as_str()))
+                && outer.arguments.args.iter().any(is_value)
+        }
+        Some(Node::Stmt(Stmt::Assign(assign))) => {
+            is_value(&assign.value)
+                && assign
+                    .targets
+                    .iter()
+                    .any(|target| matches!(target, Expr::Subscript(_)))
+        }
+        _ => false,
+    }
+}
+
+/// What a scope does with its local names, gathered the first time a call's result is found
+/// assigned to one: the attributes stored on each, and whether each is put in a container.
+#[derive(Default)]
+struct LocalStores<'a> {
+    by_scope: FxHashMap<ScopeId, FxHashMap<&'a str, NameStores<'a>>>,
+}
+
+#[derive(Default)]
+struct NameStores<'a> {
+    attributes: Vec<&'a str>,
+    put_in_container: bool,
+}
+
+impl<'a> LocalStores<'a> {
+    /// For a call whose result is assigned to a name (`p = Point()`): the attributes stored on
+    /// that name, and whether it is put in a container (`points.append(p)`).
+    fn of(
+        &mut self,
+        model: &SemanticModel<'a>,
+        recorded: &RecordedCall<'a>,
+    ) -> (Vec<String>, bool) {
         let Some(Node::Stmt(Stmt::Assign(assign))) = recorded.parent else {
-            return Vec::new();
+            return (Vec::new(), false);
         };
         let [Expr::Name(target)] = assign.targets.as_slice() else {
-            return Vec::new();
+            return (Vec::new(), false);
         };
-        let stores = self.by_scope.entry(recorded.scope).or_insert_with(|| {
-            let mut stores: FxHashMap<&'a str, Vec<&'a str>> = FxHashMap::default();
+        let names = self.by_scope.entry(recorded.scope).or_insert_with(|| {
+            let mut names: FxHashMap<&'a str, NameStores<'a>> = FxHashMap::default();
             for reference in model.scope(recorded.scope).references() {
-                if let Usage::Attribute { attribute, .. } = reference.usage
-                    && attribute.ctx != ast::ExprContext::Load
-                {
-                    stores
-                        .entry(reference.name)
-                        .or_default()
-                        .push(attribute.attr.as_str());
+                match reference.usage {
+                    Usage::Attribute { attribute, .. }
+                        if attribute.ctx != ast::ExprContext::Load =>
+                    {
+                        names
+                            .entry(reference.name)
+                            .or_default()
+                            .attributes
+                            .push(attribute.attr.as_str());
+                    }
+                    Usage::Argument { call, .. }
+                        if matches!(call.func.as_ref(), Expr::Attribute(method)
+                            if STORING_METHODS.contains(&method.attr.as_str())) =>
+                    {
+                        names.entry(reference.name).or_default().put_in_container = true;
+                    }
+                    _ => {}
                 }
             }
-            stores
+            names
         });
-        stores
+        names
             .get(target.id.as_str())
-            .map(|attributes| attributes.iter().map(ToString::to_string).collect())
-            .unwrap_or_default()
+            .map_or((Vec::new(), false), |stores| {
+                (
+                    stores.attributes.iter().map(ToString::to_string).collect(),
+                    stores.put_in_container,
+                )
+            })
     }
 }
 

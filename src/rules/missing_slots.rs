@@ -86,12 +86,30 @@ pub fn candidate(
             .iter()
             .any(|binding| !dataclass || !matches!(binding.kind, BindingKind::Assignment(_) | BindingKind::Annotation))
     });
-    if conflicting || !methods_keep_to(model, scope, &fields) {
+    if conflicting || caches_on_instances(class) || !methods_keep_to(model, scope, &fields) {
         return None;
     }
     Some(Shape {
         attributes: fields,
         dataclass,
+    })
+}
+
+/// A method decorated with `cached_property` (functools' or a framework's): it stores its
+/// value in the instance `__dict__`, which `__slots__` takes away.
+fn caches_on_instances(class: &ast::StmtClassDef) -> bool {
+    class.body.iter().any(|statement| {
+        let Stmt::FunctionDef(def) = statement else {
+            return false;
+        };
+        def.decorator_list.iter().any(|decorator| {
+            let name = match &decorator.expression {
+                Expr::Name(name) => name.id.as_str(),
+                Expr::Attribute(attribute) => attribute.attr.as_str(),
+                _ => "",
+            };
+            name == "cached_property"
+        })
     })
 }
 
@@ -267,12 +285,14 @@ pub fn judge(class: &ClassCandidate, uses: &Uses) -> Option<Finding> {
             .iter()
             .any(|attribute| !fields.contains(attribute))
     });
-    if adds_attributes {
+    let weakly_referenced = uses.calls.iter().any(|(call, _)| call.weakref_module);
+    if adds_attributes || weakly_referenced {
         return None;
     }
     let in_loops: Vec<_> = uses
         .calls
         .iter()
+        .filter(|(call, _)| call.kept)
         .filter_map(|(call, path)| call.in_loop.map(|(iterations, row)| (iterations, row, path)))
         .collect();
     let (iterations, row, path) = in_loops
@@ -307,7 +327,7 @@ pub fn judge(class: &ClassCandidate, uses: &Uses) -> Option<Finding> {
         rule: Rule::MissingSlots,
         range: class.range,
         message: format!(
-            "`{}` {what}: each instance keeps its {k} attribute{s} in a dict, and it is instantiated in a loop at {}:{row}{others}",
+            "`{}` {what}: each instance keeps its {k} attribute{s} in a dict, and instances are made and kept in a loop at {}:{row}{others}",
             class.name,
             path.display(),
             s = if k == 1 { "" } else { "s" },
