@@ -255,6 +255,14 @@ fn diagnose(source: &SourceFile, settings: &Settings) -> Outcome {
     if findings.is_empty() && !candidates {
         return Outcome::Checked(Vec::new(), facts);
     }
+    // Candidates are names in `def` and `class` statements, never inside a string, so their
+    // row is their line; a file that never says `noqa` silences none of them.
+    if findings.is_empty() && !source.text().contains("noqa") {
+        if let Some(facts) = &mut facts {
+            facts.drop_suppressed(|start, _| Some(source.location(start).row));
+        }
+        return Outcome::Checked(Vec::new(), facts);
+    }
     let noqa = NoqaDirectives::from_tokens(parsed.tokens(), source);
     let mut noqa_rows = NoqaRows::new(parsed.tokens(), source);
     if let Some(facts) = &mut facts {

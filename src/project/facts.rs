@@ -31,6 +31,26 @@ pub enum Callee {
     },
 }
 
+impl Callee {
+    /// The name the path ends in: the function or class it reaches, if any.
+    pub fn last_name(&self) -> &str {
+        let path = match self {
+            Callee::Local(name) => name,
+            Callee::Imported { path, .. } => path,
+        };
+        path.rsplit('.').next().unwrap_or(path)
+    }
+
+    /// Whether the last name is in CapWords, as class names are.
+    fn names_a_class(&self) -> bool {
+        self.last_name()
+            .trim_start_matches('_')
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase)
+    }
+}
+
 /// What the caller does with a call's result.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ResultUse {
@@ -46,14 +66,13 @@ pub enum ResultUse {
 pub struct CallFact {
     pub callee: Callee,
     pub result: ResultUse,
-    /// When the call runs in a loop or comprehension: how often, and on which row.
-    pub in_loop: Option<(Iterations, usize)>,
+    /// When the call runs in a loop or comprehension and its result is kept beyond the
+    /// iteration (a comprehension's element, appended or added to a container directly or
+    /// through a local name, stored under a key, yielded): how often, and on which row.
+    pub kept_in_loop: Option<(Iterations, usize)>,
     /// Attributes the caller stores on the result, when it keeps it in a local name
     /// (`p = Point(); p.label = ...`).
     pub stored_attributes: Vec<String>,
-    /// The result is kept beyond the iteration that made it: a comprehension's element,
-    /// appended or added to a container, stored under a key, or yielded.
-    pub kept: bool,
     /// The calling module imports `weakref`: its objects may be weakly referenced, which
     /// `__slots__` without `__weakref__` would forbid.
     pub weakref_module: bool,
@@ -217,23 +236,31 @@ pub fn collect<'a>(
             continue;
         };
         callee_starts.insert(head);
-        let in_loop = recorded.loop_id.map(|loop_id| {
-            let iterations = Iterations::of_loops(
-                model
-                    .loop_chain(Some(loop_id))
-                    .map(|id| model.trip_count(id)),
-                settings.assume_iterations,
-            );
-            (iterations, row_of(recorded.call.start()))
-        });
-        let (stored_attributes, kept_by_name) = stores.of(model, recorded);
-        let kept = in_loop.is_some() && (kept_by_name || kept_in_place(recorded));
+        // Only an instance's callers store attributes on what they get or keep it by name;
+        // classes are named in CapWords, and looking at other calls would cost every scope
+        // that assigns a call's result a pass over its loads.
+        let (stored_attributes, kept_by_name) = if callee.names_a_class() {
+            stores.of(model, recorded)
+        } else {
+            (Vec::new(), false)
+        };
+        let kept_in_loop = recorded
+            .loop_id
+            .filter(|_| kept_by_name || kept_in_place(recorded))
+            .map(|loop_id| {
+                let iterations = Iterations::of_loops(
+                    model
+                        .loop_chain(Some(loop_id))
+                        .map(|id| model.trip_count(id)),
+                    settings.assume_iterations,
+                );
+                (iterations, row_of(recorded.call.start()))
+            });
         facts.calls.push(CallFact {
             callee,
             result: result_use(model, recorded),
-            in_loop,
+            kept_in_loop,
             stored_attributes,
-            kept,
             weakref_module,
         });
     }
@@ -512,12 +539,16 @@ fn escapes(
     let scopes = std::iter::once(ScopeId::MODULE).chain(model.descendants(ScopeId::MODULE));
     for scope in scopes {
         for reference in model.scope(scope).references() {
-            if callee_starts.contains(&reference.range.start()) {
+            // A method call on a name never lets a definition escape.
+            if matches!(reference.usage, Usage::Attribute { call: Some(_), .. }) {
                 continue;
             }
             let Some(base) = reachable.get(reference.name) else {
                 continue;
             };
+            if callee_starts.contains(&reference.range.start()) {
+                continue;
+            }
             let escaped = match (base, reference.usage) {
                 // `Class.attribute` or `function.attribute`: the definition itself stays put.
                 (Callee::Local(_), Usage::Attribute { .. }) => continue,

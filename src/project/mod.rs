@@ -64,6 +64,26 @@ pub fn finish(
             }
         }
     }
+    // The last names calls may end in to reach a candidate: its own, or a re-exported alias.
+    // Most calls end in another name and are dismissed before building any qualified name.
+    let mut wanted: FxHashSet<&str> = checked
+        .iter()
+        .filter_map(|checked| checked.facts.as_ref())
+        .flat_map(|facts| {
+            let functions = facts
+                .functions
+                .iter()
+                .map(|function| function.name.as_str());
+            functions.chain(facts.classes.iter().map(|class| class.name.as_str()))
+        })
+        .collect();
+    for facts in checked.iter().filter_map(|checked| checked.facts.as_ref()) {
+        for (bound, callee) in &facts.reexports {
+            if wanted.contains(callee.last_name()) {
+                wanted.insert(bound);
+            }
+        }
+    }
     let mut uses: FxHashMap<Definition, Uses> = FxHashMap::default();
     if !definitions.is_empty() {
         for (checked, module) in checked.iter().zip(&modules) {
@@ -71,6 +91,9 @@ pub fn finish(
                 continue;
             };
             let find = |callee: &Callee| {
+                if !wanted.contains(callee.last_name()) {
+                    return None;
+                }
                 let path = module.qualify(callee)?;
                 lookup(&definitions, &reexports, path)
             };

@@ -292,8 +292,10 @@ pub fn judge(class: &ClassCandidate, uses: &Uses) -> Option<Finding> {
     let in_loops: Vec<_> = uses
         .calls
         .iter()
-        .filter(|(call, _)| call.kept)
-        .filter_map(|(call, path)| call.in_loop.map(|(iterations, row)| (iterations, row, path)))
+        .filter_map(|(call, path)| {
+            call.kept_in_loop
+                .map(|(iterations, row)| (iterations, row, path))
+        })
         .collect();
     let (iterations, row, path) = in_loops
         .iter()
