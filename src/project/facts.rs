@@ -38,7 +38,12 @@ impl Callee {
             Callee::Local(name) => name,
             Callee::Imported { path, .. } => path,
         };
-        path.rsplit('.').next().unwrap_or(path)
+        let start = path
+            .as_bytes()
+            .iter()
+            .rposition(|byte| *byte == b'.')
+            .map_or(0, |dot| dot + 1);
+        path.get(start..).unwrap_or(path)
     }
 
     /// Whether the last name is in CapWords, as class names are.
@@ -307,15 +312,12 @@ fn resolve_call(
     reachable: &FxHashMap<&str, Callee>,
     recorded: &RecordedCall,
 ) -> Option<(TextSize, Callee)> {
-    let mut attributes = Vec::new();
-    let mut current = recorded.call.func.as_ref();
+    let func = recorded.call.func.as_ref();
+    let mut current = func;
     let head = loop {
         match current {
             Expr::Name(name) => break name,
-            Expr::Attribute(attribute) => {
-                attributes.push(attribute.attr.as_str());
-                current = &attribute.value;
-            }
+            Expr::Attribute(attribute) => current = &attribute.value,
             _ => return None,
         }
     };
@@ -325,6 +327,13 @@ fn resolve_call(
         Resolution::Global { .. }
     ) {
         return None;
+    }
+    // The attributes after the head, outermost first; gathered only for a reachable head.
+    let mut attributes = Vec::new();
+    let mut current = func;
+    while let Expr::Attribute(attribute) = current {
+        attributes.push(attribute.attr.as_str());
+        current = &attribute.value;
     }
     let callee = match (base, attributes.is_empty()) {
         (Callee::Local(_), true) => base.clone(),
@@ -539,8 +548,11 @@ fn escapes(
     let scopes = std::iter::once(ScopeId::MODULE).chain(model.descendants(ScopeId::MODULE));
     for scope in scopes {
         for reference in model.scope(scope).references() {
-            // A method call on a name never lets a definition escape.
-            if matches!(reference.usage, Usage::Attribute { call: Some(_), .. }) {
+            // A method call on a name never lets a definition escape, and `self` and `cls`
+            // (most loads in methods) are never module-level names.
+            if matches!(reference.usage, Usage::Attribute { call: Some(_), .. })
+                || matches!(reference.name, "self" | "cls")
+            {
                 continue;
             }
             let Some(base) = reachable.get(reference.name) else {
