@@ -239,7 +239,8 @@ fn diagnose(source: &SourceFile, settings: &Settings) -> Outcome {
         return syntax_error(source, error);
     }
     let module = parsed.syntax();
-    let recorder = checker::Recorder::new(settings);
+    let mut recorder = checker::Recorder::new(settings);
+    recorder.expect_source_length(source.text().len());
     let (model, compile_error, mut recorder) =
         SemanticModel::build_checked(module, source.text(), settings.target, recorder);
     if let Some(error) = compile_error {

@@ -179,7 +179,7 @@ pub fn collect<'a>(
         ..FileFacts::default()
     };
     // The names a call or load can reach another module's definitions through.
-    let mut reachable: FxHashMap<&str, Callee> = FxHashMap::default();
+    let mut reachable = Reachable::default();
     for (name, bindings) in module.bindings() {
         let [binding] = bindings else {
             continue;
@@ -273,6 +273,41 @@ pub fn collect<'a>(
     Some(facts)
 }
 
+/// The module-level names calls and loads may reach definitions through. Every call and
+/// almost every load of the module is looked up here, and almost none is found: a one-word
+/// filter on the name's length and ends turns most away before the name is hashed.
+#[derive(Default)]
+struct Reachable<'a> {
+    names: FxHashMap<&'a str, Callee>,
+    filter: u128,
+}
+
+impl<'a> Reachable<'a> {
+    fn insert(&mut self, name: &'a str, callee: Callee) {
+        self.filter |= Self::bit(name);
+        self.names.insert(name, callee);
+    }
+
+    fn get(&self, name: &str) -> Option<&Callee> {
+        if self.filter & Self::bit(name) == 0 {
+            return None;
+        }
+        self.names.get(name)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    fn bit(name: &str) -> u128 {
+        let bytes = name.as_bytes();
+        let first = bytes.first().copied().unwrap_or_default();
+        let last = bytes.last().copied().unwrap_or_default();
+        let mixed = usize::from(first).wrapping_mul(31) ^ usize::from(last) ^ (bytes.len() << 2);
+        1u128 << (mixed % 128)
+    }
+}
+
 /// What `from module import name` binds `bound` to.
 fn from_import(import: &ast::StmtImportFrom, bound: &str) -> Option<Callee> {
     let alias = import
@@ -309,7 +344,7 @@ fn plain_import(import: &ast::StmtImport, bound: &str) -> Option<Callee> {
 /// seen from the call's scope; with the head's offset.
 fn resolve_call(
     model: &SemanticModel,
-    reachable: &FxHashMap<&str, Callee>,
+    reachable: &Reachable,
     recorded: &RecordedCall,
 ) -> Option<(TextSize, Callee)> {
     let func = recorded.call.func.as_ref();
@@ -541,9 +576,11 @@ impl<'a> LocalStores<'a> {
 /// `handler = f`, `callback=module.f`.
 fn escapes(
     model: &SemanticModel,
-    reachable: &FxHashMap<&str, Callee>,
+    reachable: &Reachable,
     callee_starts: &FxHashSet<TextSize>,
 ) -> Vec<Callee> {
+    // Each escaping name (or `module.attribute`) once: `os.path` may be loaded a hundred times.
+    let mut seen: FxHashSet<(&str, &str)> = FxHashSet::default();
     let mut found = Vec::new();
     let scopes = std::iter::once(ScopeId::MODULE).chain(model.descendants(ScopeId::MODULE));
     for scope in scopes {
@@ -561,35 +598,35 @@ fn escapes(
             if callee_starts.contains(&reference.range.start()) {
                 continue;
             }
-            let escaped = match (base, reference.usage) {
+            let attribute = match (base, reference.usage) {
                 // `Class.attribute` or `function.attribute`: the definition itself stays put.
                 (Callee::Local(_), Usage::Attribute { .. }) => continue,
-                (
-                    Callee::Imported {
-                        level,
-                        module,
-                        path,
-                    },
-                    Usage::Attribute {
-                        attribute,
-                        call: None,
-                        ..
-                    },
-                ) => Callee::Imported {
+                (Callee::Imported { .. }, Usage::Attribute { attribute, .. }) => {
+                    attribute.attr.as_str()
+                }
+                _ => "",
+            };
+            if seen.contains(&(reference.name, attribute))
+                || !matches!(
+                    model.resolve(scope, reference.name),
+                    Resolution::Global { .. }
+                )
+            {
+                continue;
+            }
+            seen.insert((reference.name, attribute));
+            found.push(match base {
+                Callee::Imported {
+                    level,
+                    module,
+                    path,
+                } if !attribute.is_empty() => Callee::Imported {
                     level: *level,
                     module: module.clone(),
-                    path: format!("{path}.{}", attribute.attr),
+                    path: format!("{path}.{attribute}"),
                 },
-                // A method call on an imported name, or a longer chain: too far to follow.
-                (Callee::Imported { .. }, Usage::Attribute { .. }) => continue,
                 _ => base.clone(),
-            };
-            if matches!(
-                model.resolve(scope, reference.name),
-                Resolution::Global { .. }
-            ) {
-                found.push(escaped);
-            }
+            });
         }
     }
     found
