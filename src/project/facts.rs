@@ -180,6 +180,9 @@ pub fn collect<'a>(
     };
     // The names a call or load can reach another module's definitions through.
     let mut reachable = Reachable::default();
+    // The names a function may escape through: the module's candidates and what it imports
+    // by name from other modules.
+    let mut escapable = Reachable::default();
     for (name, bindings) in module.bindings() {
         let [binding] = bindings else {
             continue;
@@ -195,6 +198,7 @@ pub fn collect<'a>(
                         settings.assume_iterations,
                     )
                 {
+                    escapable.insert(name, Callee::Local(name.to_string()));
                     facts.functions.push(FunctionCandidate {
                         name: name.to_string(),
                         range: def.name.range(),
@@ -220,6 +224,7 @@ pub fn collect<'a>(
             (BindingKind::FromImport, Some(Stmt::ImportFrom(import))) => {
                 if let Some(callee) = from_import(import, name) {
                     facts.reexports.push((name.to_string(), callee.clone()));
+                    escapable.insert(name, callee.clone());
                     reachable.insert(name, callee);
                 }
             }
@@ -269,7 +274,9 @@ pub fn collect<'a>(
             weakref_module,
         });
     }
-    facts.escapes = escapes(model, &reachable, &callee_starts);
+    if !escapable.is_empty() {
+        facts.escapes = escapes(model, &escapable, &callee_starts);
+    }
     Some(facts)
 }
 
@@ -572,41 +579,28 @@ impl<'a> LocalStores<'a> {
     }
 }
 
-/// Loads of reachable names that are not the head of a recorded call: `map(f, items)`,
-/// `handler = f`, `callback=module.f`.
+/// Loads of `escapable` names other than as the callee of a recorded call: `map(f, items)`,
+/// `handler = f`, `callback=f`.
 fn escapes(
     model: &SemanticModel,
-    reachable: &Reachable,
+    escapable: &Reachable,
     callee_starts: &FxHashSet<TextSize>,
 ) -> Vec<Callee> {
-    // Each escaping name (or `module.attribute`) once: `os.path` may be loaded a hundred times.
-    let mut seen: FxHashSet<(&str, &str)> = FxHashSet::default();
+    // Each escaping name once, however often it is loaded.
+    let mut seen: FxHashSet<&str> = FxHashSet::default();
     let mut found = Vec::new();
     let scopes = std::iter::once(ScopeId::MODULE).chain(model.descendants(ScopeId::MODULE));
     for scope in scopes {
         for reference in model.scope(scope).references() {
-            // A method call on a name never lets a definition escape, and `self` and `cls`
-            // (most loads in methods) are never module-level names.
-            if matches!(reference.usage, Usage::Attribute { call: Some(_), .. })
-                || matches!(reference.name, "self" | "cls")
-            {
+            // `name.attribute` uses what the name holds without passing it on.
+            if matches!(reference.usage, Usage::Attribute { .. }) {
                 continue;
             }
-            let Some(base) = reachable.get(reference.name) else {
+            let Some(callee) = escapable.get(reference.name) else {
                 continue;
             };
-            if callee_starts.contains(&reference.range.start()) {
-                continue;
-            }
-            let attribute = match (base, reference.usage) {
-                // `Class.attribute` or `function.attribute`: the definition itself stays put.
-                (Callee::Local(_), Usage::Attribute { .. }) => continue,
-                (Callee::Imported { .. }, Usage::Attribute { attribute, .. }) => {
-                    attribute.attr.as_str()
-                }
-                _ => "",
-            };
-            if seen.contains(&(reference.name, attribute))
+            if callee_starts.contains(&reference.range.start())
+                || seen.contains(reference.name)
                 || !matches!(
                     model.resolve(scope, reference.name),
                     Resolution::Global { .. }
@@ -614,19 +608,8 @@ fn escapes(
             {
                 continue;
             }
-            seen.insert((reference.name, attribute));
-            found.push(match base {
-                Callee::Imported {
-                    level,
-                    module,
-                    path,
-                } if !attribute.is_empty() => Callee::Imported {
-                    level: *level,
-                    module: module.clone(),
-                    path: format!("{path}.{attribute}"),
-                },
-                _ => base.clone(),
-            });
+            seen.insert(reference.name);
+            found.push(callee.clone());
         }
     }
     found

@@ -43,27 +43,6 @@ pub fn finish(
     checked: Vec<Checked>,
     place: impl Fn(&FileReport, &FileFacts, Finding, usize) -> Option<crate::diagnostic::Diagnostic>,
 ) -> Vec<FileReport> {
-    let modules = module_names(checked.iter().map(|file| file.report.path.as_path()));
-    let mut definitions: FxHashMap<String, Definition> = FxHashMap::default();
-    let mut reexports: FxHashMap<String, String> = FxHashMap::default();
-    for (file, (checked, module)) in checked.iter().zip(&modules).enumerate() {
-        let Some(facts) = &checked.facts else {
-            continue;
-        };
-        for (index, function) in facts.functions.iter().enumerate() {
-            let key = format!("{}.{}", module.name, function.name);
-            definitions.insert(key, Definition::Function { file, index });
-        }
-        for (index, class) in facts.classes.iter().enumerate() {
-            let key = format!("{}.{}", module.name, class.name);
-            definitions.insert(key, Definition::Class { file, index });
-        }
-        for (bound, callee) in &facts.reexports {
-            if let Some(target) = module.qualify(callee) {
-                reexports.insert(format!("{}.{bound}", module.name), target);
-            }
-        }
-    }
     // The last names calls may end in to reach a candidate: its own, or a re-exported alias.
     // Most calls end in another name and are dismissed before building any qualified name.
     let mut wanted: FxHashSet<&str> = checked
@@ -81,6 +60,29 @@ pub fn finish(
         for (bound, callee) in &facts.reexports {
             if wanted.contains(callee.last_name()) {
                 wanted.insert(bound);
+            }
+        }
+    }
+    let modules = module_names(checked.iter().map(|file| file.report.path.as_path()));
+    let mut definitions: FxHashMap<String, Definition> = FxHashMap::default();
+    let mut reexports: FxHashMap<String, String> = FxHashMap::default();
+    for (file, (checked, module)) in checked.iter().zip(&modules).enumerate() {
+        let Some(facts) = &checked.facts else {
+            continue;
+        };
+        for (index, function) in facts.functions.iter().enumerate() {
+            let key = format!("{}.{}", module.name, function.name);
+            definitions.insert(key, Definition::Function { file, index });
+        }
+        for (index, class) in facts.classes.iter().enumerate() {
+            let key = format!("{}.{}", module.name, class.name);
+            definitions.insert(key, Definition::Class { file, index });
+        }
+        for (bound, callee) in &facts.reexports {
+            if wanted.contains(bound.as_str())
+                && let Some(target) = module.qualify(callee)
+            {
+                reexports.insert(format!("{}.{bound}", module.name), target);
             }
         }
     }
