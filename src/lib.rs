@@ -43,7 +43,7 @@ use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, FileReport};
 use crate::noqa::{NoqaDirectives, NoqaRows};
 use crate::project::Checked;
-use crate::project::facts::FileFacts;
+use crate::project::facts::{FileFacts, Placement};
 use crate::resolve::{ConfigError, Resolver};
 use crate::rules::Finding;
 use crate::semantic::SemanticModel;
@@ -194,10 +194,10 @@ fn check_text(source: SourceFile, settings: &Settings) -> Checked {
     let outcome = catch_unwind(AssertUnwindSafe(|| diagnose(&source, settings)));
     let report = match outcome {
         Ok(Outcome::Checked(diagnostics, facts)) => {
-            // Only a file with something to draw needs its text kept for the report, and one
-            // with candidates of the repository-wide pass, to place what it may find.
+            // Only a file with something to draw needs its text kept for the report, or one
+            // with candidates of the repository-wide pass, which may find something to draw.
             let candidates = facts.as_ref().is_some_and(FileFacts::has_candidates);
-            let keep = (settings.retain_sources && !diagnostics.is_empty()) || candidates;
+            let keep = settings.retain_sources && (!diagnostics.is_empty() || candidates);
             let report = FileReport {
                 path,
                 source: keep.then_some(source),
@@ -260,14 +260,14 @@ fn diagnose(source: &SourceFile, settings: &Settings) -> Outcome {
     // row is their line; a file that never says `noqa` silences none of them.
     if findings.is_empty() && !source.text().contains("noqa") {
         if let Some(facts) = &mut facts {
-            facts.drop_suppressed(|start, _| Some(source.location(start).row));
+            facts.place(source, |start, _| Some(source.location(start).row));
         }
         return Outcome::Checked(Vec::new(), facts);
     }
     let noqa = NoqaDirectives::from_tokens(parsed.tokens(), source);
     let mut noqa_rows = NoqaRows::new(parsed.tokens(), source);
     if let Some(facts) = &mut facts {
-        facts.drop_suppressed(|start, rule| {
+        facts.place(source, |start, rule| {
             let row = noqa_rows.row_for(start);
             (!noqa.suppresses(row, rule)).then_some(row)
         });
@@ -316,18 +316,25 @@ fn price(source: &SourceFile, finding: Finding, settings: &Settings) -> Diagnost
     price_for(source, finding, settings.target)
 }
 
-/// Prices a finding of the repository-wide pass for its file's target and places it at the
-/// `noqa` row worked out when the file was checked.
+/// Prices a finding of the repository-wide pass for its file's target and puts it where its
+/// candidate was placed when the file was checked.
 fn place_repository_finding(
-    report: &FileReport,
     facts: &FileFacts,
     finding: Finding,
-    noqa_row: usize,
-) -> Option<Diagnostic> {
-    let source = report.source.as_ref()?;
-    let mut diagnostic = price_for(source, finding, facts.target);
-    diagnostic.noqa_row = noqa_row;
-    Some(diagnostic)
+    placement: Placement,
+) -> Diagnostic {
+    let cost = model::estimate(&finding.scenario, finding.iterations, facts.target);
+    Diagnostic {
+        rule: Some(finding.rule),
+        message: finding.message,
+        help: Some(finding.help),
+        range: finding.range,
+        location: placement.location,
+        end_location: placement.end_location,
+        noqa_row: placement.noqa_row,
+        severity: cost.severity.max(finding.rule.meta().severity_floor),
+        cost: Some(cost),
+    }
 }
 
 fn price_for(source: &SourceFile, finding: Finding, target: config::TargetVersion) -> Diagnostic {

@@ -16,6 +16,7 @@ use crate::config::{Settings, TargetVersion};
 use crate::model::Iterations;
 use crate::rules::{Rule, list_returned_for_one_pass, missing_slots};
 use crate::semantic::{BindingKind, Node, Resolution, ScopeId, SemanticModel, Usage};
+use crate::source::{Location, SourceFile};
 
 /// How code names a function or class defined at the top of some module.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -83,13 +84,32 @@ pub struct CallFact {
     pub weakref_module: bool,
 }
 
+/// Where a candidate's finding would be shown, worked out while its file's text is at hand,
+/// so that the text need not be kept for the join.
+#[derive(Clone, Copy, Debug)]
+pub struct Placement {
+    pub location: Location,
+    pub end_location: Location,
+    /// The row a `# noqa` must be on to silence the finding.
+    pub noqa_row: usize,
+}
+
+impl Placement {
+    /// Before [`FileFacts::place`] runs.
+    const UNPLACED: Placement = Placement {
+        location: Location { row: 1, column: 1 },
+        end_location: Location { row: 1, column: 1 },
+        noqa_row: 1,
+    };
+}
+
 /// A module-level function that builds a list and returns it.
 #[derive(Debug)]
 pub struct FunctionCandidate {
     pub name: String,
     pub range: TextRange,
     pub built: list_returned_for_one_pass::BuiltList,
-    pub noqa_row: usize,
+    pub place: Placement,
 }
 
 /// A module-level class whose instances could do without a `__dict__`.
@@ -98,7 +118,7 @@ pub struct ClassCandidate {
     pub name: String,
     pub range: TextRange,
     pub shape: missing_slots::Shape,
-    pub noqa_row: usize,
+    pub place: Placement,
 }
 
 /// Everything one file contributes to the repository-wide pass.
@@ -122,22 +142,34 @@ impl FileFacts {
         !self.functions.is_empty() || !self.classes.is_empty()
     }
 
-    /// Drops the candidates a `# noqa` silences; `row_unless_suppressed` gives the `noqa` row
-    /// of a finding of `rule` starting at an offset, or `None` when it is silenced there.
-    pub fn drop_suppressed(
+    /// Places the candidates in `source` and drops those a `# noqa` silences;
+    /// `row_unless_suppressed` gives the `noqa` row of a finding of `rule` starting at an
+    /// offset, or `None` when it is silenced there.
+    pub fn place(
         &mut self,
+        source: &SourceFile,
         mut row_unless_suppressed: impl FnMut(TextSize, Rule) -> Option<usize>,
     ) {
+        let mut placed = |range: TextRange, rule: Rule, place: &mut Placement| {
+            let Some(noqa_row) = row_unless_suppressed(range.start(), rule) else {
+                return false;
+            };
+            *place = Placement {
+                location: source.location(range.start()),
+                end_location: source.location(range.end()),
+                noqa_row,
+            };
+            true
+        };
         self.functions.retain_mut(|function| {
-            let row = row_unless_suppressed(function.range.start(), Rule::ListReturnedForOnePass);
-            function.noqa_row = row.unwrap_or_default();
-            row.is_some()
+            placed(
+                function.range,
+                Rule::ListReturnedForOnePass,
+                &mut function.place,
+            )
         });
-        self.classes.retain_mut(|class| {
-            let row = row_unless_suppressed(class.range.start(), Rule::MissingSlots);
-            class.noqa_row = row.unwrap_or_default();
-            row.is_some()
-        });
+        self.classes
+            .retain_mut(|class| placed(class.range, Rule::MissingSlots, &mut class.place));
     }
 }
 
@@ -203,7 +235,7 @@ pub fn collect<'a>(
                         name: name.to_string(),
                         range: def.name.range(),
                         built,
-                        noqa_row: 0,
+                        place: Placement::UNPLACED,
                     });
                 }
             }
@@ -217,7 +249,7 @@ pub fn collect<'a>(
                         name: name.to_string(),
                         range: class.name.range(),
                         shape,
-                        noqa_row: 0,
+                        place: Placement::UNPLACED,
                     });
                 }
             }

@@ -16,7 +16,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::diagnostic::FileReport;
 use crate::rules::{Finding, list_returned_for_one_pass, missing_slots};
-use facts::{CallFact, Callee, FileFacts};
+use facts::{CallFact, Callee, FileFacts, Placement};
 
 /// How far a name may be re-exported (`from .impl import f` in a package's `__init__`) before
 /// the pass stops following it.
@@ -37,11 +37,11 @@ pub struct Checked {
 }
 
 /// Joins the facts of every file, adds the repository-wide findings to the reports of the
-/// files that define what they flag, and returns the reports. `place` prices and places a
-/// finding in its file's report.
+/// files that define what they flag, and returns the reports. `place` prices a finding for
+/// its file and puts it where its candidate was placed.
 pub fn finish(
     checked: Vec<Checked>,
-    place: impl Fn(&FileReport, &FileFacts, Finding, usize) -> Option<crate::diagnostic::Diagnostic>,
+    place: impl Fn(&FileFacts, Finding, Placement) -> crate::diagnostic::Diagnostic,
 ) -> Vec<FileReport> {
     // The last names calls may end in to reach a candidate: its own, or a re-exported alias.
     // Most calls end in another name and are dismissed before building any qualified name.
@@ -112,7 +112,7 @@ pub fn finish(
             }
         }
     }
-    let mut found: Vec<(usize, Finding, usize)> = Vec::new();
+    let mut found: Vec<(usize, Finding, Placement)> = Vec::new();
     for (definition, uses) in &uses {
         match *definition {
             Definition::Function { file, index } => {
@@ -121,7 +121,7 @@ pub fn finish(
                 };
                 let function = &facts.functions[index];
                 if let Some(finding) = list_returned_for_one_pass::judge(function, uses) {
-                    found.push((file, finding, function.noqa_row));
+                    found.push((file, finding, function.place));
                 }
             }
             Definition::Class { file, index } => {
@@ -130,17 +130,16 @@ pub fn finish(
                 };
                 let class = &facts.classes[index];
                 if let Some(finding) = missing_slots::judge(class, uses) {
-                    found.push((file, finding, class.noqa_row));
+                    found.push((file, finding, class.place));
                 }
             }
         }
     }
     let additions = found
         .into_iter()
-        .filter_map(|(file, finding, noqa_row)| {
-            let checked = &checked[file];
-            let facts = checked.facts.as_ref()?;
-            Some((file, place(&checked.report, facts, finding, noqa_row)?))
+        .filter_map(|(file, finding, placement)| {
+            let facts = checked[file].facts.as_ref()?;
+            Some((file, place(facts, finding, placement)))
         })
         .collect::<Vec<_>>();
     let mut reports: Vec<(FileReport, Option<bool>)> = checked
@@ -160,8 +159,7 @@ pub fn finish(
     reports
         .into_iter()
         .map(|(mut report, retain)| {
-            // A file with candidates kept its text for placing this pass's findings; the
-            // report needs it only to draw findings, as for any other file.
+            // A file with candidates kept its text in case this pass found something to draw.
             if retain.is_some_and(|retain| !retain || report.diagnostics.is_empty()) {
                 report.source = None;
             }
