@@ -79,9 +79,6 @@ pub struct CallFact {
     /// Attributes the caller stores on the result, when it keeps it in a local name
     /// (`p = Point(); p.label = ...`).
     pub stored_attributes: Vec<String>,
-    /// The calling module imports `weakref`: its objects may be weakly referenced, which
-    /// `__slots__` without `__weakref__` would forbid.
-    pub weakref_module: bool,
 }
 
 /// Where a candidate's finding would be shown, worked out while its file's text is at hand,
@@ -132,6 +129,9 @@ pub struct FileFacts {
     pub escapes: Vec<Callee>,
     /// Names the module binds by importing them, which other modules may import from it.
     pub reexports: Vec<(String, Callee)>,
+    /// The module imports `weakref`: objects it makes may be weakly referenced, which
+    /// `__slots__` without `__weakref__` would forbid.
+    pub weakref_module: bool,
     pub target: TargetVersion,
     pub assume_iterations: u64,
     pub retain_source: bool,
@@ -207,6 +207,7 @@ pub fn collect<'a>(
     let mut facts = FileFacts {
         target: settings.target,
         assume_iterations: settings.assume_iterations,
+        weakref_module,
         retain_source: settings.retain_sources,
         ..FileFacts::default()
     };
@@ -278,6 +279,16 @@ pub fn collect<'a>(
             continue;
         };
         callee_starts.insert(head);
+        // A call of this module's own definition matters only if that is a candidate.
+        if let Callee::Local(name) = &callee
+            && !facts
+                .functions
+                .iter()
+                .any(|function| function.name == *name)
+            && !facts.classes.iter().any(|class| class.name == *name)
+        {
+            continue;
+        }
         // Only an instance's callers store attributes on what they get or keep it by name;
         // classes are named in CapWords, and looking at other calls would cost every scope
         // that assigns a call's result a pass over its loads.
@@ -303,7 +314,6 @@ pub fn collect<'a>(
             result: result_use(model, recorded),
             kept_in_loop,
             stored_attributes,
-            weakref_module,
         });
     }
     if !escapable.is_empty() {

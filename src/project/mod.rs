@@ -25,9 +25,18 @@ const MAX_REEXPORT_HOPS: usize = 4;
 /// Everything the calls of one candidate tell.
 #[derive(Debug, Default)]
 pub struct Uses<'f> {
-    pub calls: Vec<(&'f CallFact, &'f Path)>,
+    pub calls: Vec<Call<'f>>,
     /// Passed around as a value somewhere.
     pub escapes: bool,
+}
+
+/// One call of a candidate, and where it is.
+#[derive(Debug)]
+pub struct Call<'f> {
+    pub fact: &'f CallFact,
+    pub path: &'f Path,
+    /// The calling module imports `weakref`.
+    pub weakref_module: bool,
 }
 
 /// A checked file and what it left for this pass.
@@ -102,7 +111,11 @@ pub fn finish(
             for call in &facts.calls {
                 if let Some(definition) = find(&call.callee) {
                     let path = checked.report.path.as_path();
-                    uses.entry(definition).or_default().calls.push((call, path));
+                    uses.entry(definition).or_default().calls.push(Call {
+                        fact: call,
+                        path,
+                        weakref_module: facts.weakref_module,
+                    });
                 }
             }
             for escape in &facts.escapes {

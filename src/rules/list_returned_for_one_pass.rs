@@ -212,7 +212,7 @@ pub fn judge(function: &FunctionCandidate, uses: &Uses) -> Option<Finding> {
         || uses
             .calls
             .iter()
-            .any(|(call, _)| call.result != ResultUse::OnePass)
+            .any(|call| call.fact.result != ResultUse::OnePass)
     {
         return None;
     }

@@ -280,21 +280,23 @@ fn methods_keep_to(model: &SemanticModel, class_scope: ScopeId, fields: &[String
 /// attributes to an instance.
 pub fn judge(class: &ClassCandidate, uses: &Uses) -> Option<Finding> {
     let fields = &class.shape.attributes;
-    let adds_attributes = uses.calls.iter().any(|(call, _)| {
-        call.stored_attributes
+    let adds_attributes = uses.calls.iter().any(|call| {
+        call.fact
+            .stored_attributes
             .iter()
             .any(|attribute| !fields.contains(attribute))
     });
-    let weakly_referenced = uses.calls.iter().any(|(call, _)| call.weakref_module);
+    let weakly_referenced = uses.calls.iter().any(|call| call.weakref_module);
     if adds_attributes || weakly_referenced {
         return None;
     }
     let in_loops: Vec<_> = uses
         .calls
         .iter()
-        .filter_map(|(call, path)| {
-            call.kept_in_loop
-                .map(|(iterations, row)| (iterations, row, path))
+        .filter_map(|call| {
+            call.fact
+                .kept_in_loop
+                .map(|(iterations, row)| (iterations, row, call.path))
         })
         .collect();
     let (iterations, row, path) = in_loops
