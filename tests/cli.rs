@@ -364,7 +364,7 @@ fn rule_subcommand_shows_documentation() {
             .expect("utf-8")
             .lines()
             .count(),
-        10
+        heaplint::rules::Rule::ALL.len()
     );
     heaplint(dir.path())
         .args(["rule", "NOPE1"])
