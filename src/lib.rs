@@ -42,8 +42,8 @@ use crate::compile_errors::CompileError;
 use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, FileReport};
 use crate::noqa::{NoqaDirectives, NoqaRows};
-use crate::project::Checked;
 use crate::project::facts::{FileFacts, Placement};
+use crate::project::{Checked, Packages};
 use crate::resolve::{ConfigError, Resolver};
 use crate::rules::Finding;
 use crate::semantic::SemanticModel;
@@ -63,8 +63,10 @@ pub fn check_paths(
     force_exclude: bool,
 ) -> Result<Vec<FileReport>, ConfigError> {
     let discovered = discover::discover(paths, resolver, force_exclude)?;
+    let packages = Packages::of(discovered.files.iter().map(|(path, _)| path.as_path()));
     let check_one = |(path, resolved): &(PathBuf, std::sync::Arc<resolve::Resolved>)| {
-        check_file(path, &resolved.settings_for(&resolver.absolute(path)))
+        let settings = resolved.settings_for(&resolver.absolute(path));
+        check_file(path, &settings, &packages)
     };
     let check_all = || -> Vec<Checked> { discovered.files.par_iter().map(check_one).collect() };
     let mut checked = match checking_pool() {
@@ -145,12 +147,17 @@ pub fn check_stdin(
 /// Reads and checks one file, as a repository of its own. A bug in heaplint on this file is
 /// reported against the file and does not stop the run.
 pub fn check_path(path: &Path, settings: &Settings) -> FileReport {
-    alone(check_file(path, settings))
+    alone(check_file(
+        path,
+        settings,
+        &Packages::of(std::iter::once(path)),
+    ))
 }
 
 /// Checks decoded source, as a repository of its own.
 pub fn check_source(source: SourceFile, settings: &Settings) -> FileReport {
-    alone(check_text(source, settings))
+    let packages = Packages::of(std::iter::once(source.path()));
+    alone(check_text(source, settings, &packages))
 }
 
 /// The report of a file that is the whole repository.
@@ -166,7 +173,7 @@ fn alone(checked: Checked) -> FileReport {
 }
 
 /// Reads and checks one file, leaving the repository-wide pass its facts.
-fn check_file(path: &Path, settings: &Settings) -> Checked {
+fn check_file(path: &Path, settings: &Settings, packages: &Packages) -> Checked {
     let source = match SourceFile::read(path) {
         Ok(source) => source,
         Err(error) => {
@@ -185,13 +192,13 @@ fn check_file(path: &Path, settings: &Settings) -> Checked {
             };
         }
     };
-    check_text(source, settings)
+    check_text(source, settings, packages)
 }
 
 /// Checks decoded source, leaving the repository-wide pass its facts.
-fn check_text(source: SourceFile, settings: &Settings) -> Checked {
+fn check_text(source: SourceFile, settings: &Settings, packages: &Packages) -> Checked {
     let path = source.path().to_path_buf();
-    let outcome = catch_unwind(AssertUnwindSafe(|| diagnose(&source, settings)));
+    let outcome = catch_unwind(AssertUnwindSafe(|| diagnose(&source, settings, packages)));
     let report = match outcome {
         Ok(Outcome::Checked(diagnostics, facts)) => {
             // Only a file with something to draw needs its text kept for the report, or one
@@ -233,7 +240,7 @@ enum Outcome {
 
 /// Parses, checks, applies `noqa` and prices the findings; a syntax error instead when the
 /// file would not compile on the target version.
-fn diagnose(source: &SourceFile, settings: &Settings) -> Outcome {
+fn diagnose(source: &SourceFile, settings: &Settings, packages: &Packages) -> Outcome {
     let parsed = compile_errors::parse(source.text(), settings.target);
     if let Some(error) = compile_errors::parse_error(&parsed) {
         return syntax_error(source, error);
@@ -248,9 +255,14 @@ fn diagnose(source: &SourceFile, settings: &Settings) -> Outcome {
     }
     let calls = recorder.take_calls();
     let findings = checker::check_module(&model, recorder, source.text(), settings);
-    let mut facts = project::facts::collect(&model, &calls, settings, |offset| {
-        source.location(offset).row
-    });
+    let mut facts = project::facts::collect(
+        &model,
+        source.text(),
+        &calls,
+        settings,
+        packages,
+        |offset| source.location(offset).row,
+    );
     let candidates = facts.as_ref().is_some_and(FileFacts::has_candidates);
     // Most files have no findings, and then there is nothing for a `noqa` to silence.
     if findings.is_empty() && !candidates {

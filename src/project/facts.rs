@@ -11,6 +11,7 @@ use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use super::Packages;
 use crate::checker::RecordedCall;
 use crate::config::{Settings, TargetVersion};
 use crate::model::Iterations;
@@ -47,6 +48,16 @@ impl Callee {
         path.get(start..).unwrap_or(path)
     }
 
+    /// Whether what this names may be defined in one of the run's files: always for this
+    /// module and relative imports, for an absolute import when its top-level package is.
+    fn may_be_in(&self, packages: &Packages) -> bool {
+        match self {
+            Callee::Local(_) | Callee::Imported { level: 1.., .. } => true,
+            Callee::Imported { module, path, .. } if module.is_empty() => packages.may_hold(path),
+            Callee::Imported { module, .. } => packages.may_hold(module),
+        }
+    }
+
     /// Whether the last name is in CapWords, as class names are.
     fn names_a_class(&self) -> bool {
         self.last_name()
@@ -67,18 +78,37 @@ pub enum ResultUse {
     Other,
 }
 
-/// One call of a candidate name.
+/// The calls a module makes of one candidate name, taken together: a module calls the same
+/// names again and again, and one entry per name keeps the facts small.
 #[derive(Debug)]
 pub struct CallFact {
     pub callee: Callee,
-    pub result: ResultUse,
-    /// When the call runs in a loop or comprehension and its result is kept beyond the
-    /// iteration (a comprehension's element, appended or added to a container directly or
-    /// through a local name, stored under a key, yielded): how often, and on which row.
-    pub kept_in_loop: Option<(Iterations, usize)>,
-    /// Attributes the caller stores on the result, when it keeps it in a local name
+    /// How many calls of it the module makes, and how many of them only iterate the result
+    /// once.
+    pub calls: u32,
+    pub one_pass: u32,
+    /// How many run in a loop or comprehension and keep the result beyond the iteration (a
+    /// comprehension's element, appended or added to a container directly or through a local
+    /// name, stored under a key, yielded), and of those the one run most often: how often,
+    /// and on which row.
+    pub kept_in_loops: u32,
+    pub costliest_loop: Option<(Iterations, usize)>,
+    /// Attributes callers store on the result, when they keep it in a local name
     /// (`p = Point(); p.label = ...`).
     pub stored_attributes: Vec<String>,
+}
+
+impl CallFact {
+    fn new(callee: Callee) -> CallFact {
+        CallFact {
+            callee,
+            calls: 0,
+            one_pass: 0,
+            kept_in_loops: 0,
+            costliest_loop: None,
+            stored_attributes: Vec::new(),
+        }
+    }
 }
 
 /// Where a candidate's finding would be shown, worked out while its file's text is at hand,
@@ -193,8 +223,10 @@ pub fn may_resolve(func: &Expr) -> bool {
 /// enabled for it. `row_of` turns an offset into its row.
 pub fn collect<'a>(
     model: &SemanticModel<'a>,
+    source: &'a str,
     calls: &[RecordedCall<'a>],
     settings: &Settings,
+    packages: &Packages,
     row_of: impl Fn(TextSize) -> usize,
 ) -> Option<FileFacts> {
     let functions_enabled = settings.rules.is_enabled(Rule::ListReturnedForOnePass);
@@ -255,14 +287,18 @@ pub fn collect<'a>(
                 }
             }
             (BindingKind::FromImport, Some(Stmt::ImportFrom(import))) => {
-                if let Some(callee) = from_import(import, name) {
+                if let Some(callee) = from_import(import, name)
+                    && callee.may_be_in(packages)
+                {
                     facts.reexports.push((name.to_string(), callee.clone()));
                     escapable.insert(name, callee.clone());
                     reachable.insert(name, callee);
                 }
             }
             (BindingKind::Import { .. }, Some(Stmt::Import(import))) => {
-                if let Some(callee) = plain_import(import, name) {
+                if let Some(callee) = plain_import(import, name)
+                    && callee.may_be_in(packages)
+                {
                     reachable.insert(name, callee);
                 }
             }
@@ -274,6 +310,8 @@ pub fn collect<'a>(
     }
     let mut callee_starts = FxHashSet::default();
     let mut stores = LocalStores::default();
+    // The entry of each callee, by the callee's text.
+    let mut entries: FxHashMap<&str, usize> = FxHashMap::default();
     for recorded in calls {
         let Some((head, callee)) = resolve_call(model, &reachable, recorded) else {
             continue;
@@ -301,20 +339,42 @@ pub fn collect<'a>(
             .loop_id
             .filter(|_| kept_by_name || kept_in_place(recorded))
             .map(|loop_id| {
-                let iterations = Iterations::of_loops(
+                Iterations::of_loops(
                     model
                         .loop_chain(Some(loop_id))
                         .map(|id| model.trip_count(id)),
                     settings.assume_iterations,
-                );
-                (iterations, row_of(recorded.call.start()))
+                )
             });
-        facts.calls.push(CallFact {
-            callee,
-            result: result_use(model, recorded),
-            kept_in_loop,
-            stored_attributes,
+        let text = source
+            .get(recorded.call.func.range().to_std_range())
+            .unwrap_or_default();
+        let index = *entries.entry(text).or_insert_with(|| {
+            facts.calls.push(CallFact::new(callee));
+            facts.calls.len() - 1
         });
+        let entry = &mut facts.calls[index];
+        entry.calls += 1;
+        entry.one_pass += u32::from(result_use(model, recorded) == ResultUse::OnePass);
+        for attribute in stored_attributes {
+            if !entry.stored_attributes.contains(&attribute) {
+                entry.stored_attributes.push(attribute);
+            }
+        }
+        if let Some(iterations) = kept_in_loop {
+            entry.kept_in_loops += 1;
+            let weight = |(iterations, _): &(Iterations, usize)| {
+                iterations.count.saturating_mul(iterations.runs)
+            };
+            let candidate = (iterations, 0);
+            if entry
+                .costliest_loop
+                .as_ref()
+                .is_none_or(|best| weight(best) < weight(&candidate))
+            {
+                entry.costliest_loop = Some((iterations, row_of(recorded.call.start())));
+            }
+        }
     }
     if !escapable.is_empty() {
         facts.escapes = escapes(model, &escapable, &callee_starts);

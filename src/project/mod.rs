@@ -181,6 +181,28 @@ pub fn finish(
         .collect()
 }
 
+/// The top-level packages (and modules) of the run's files: an absolute import of anything
+/// else cannot reach a definition the pass may report, so its calls need no facts.
+#[derive(Debug, Default)]
+pub struct Packages(FxHashSet<String>);
+
+impl Packages {
+    pub fn of<'p>(paths: impl Iterator<Item = &'p Path> + Clone) -> Packages {
+        Packages(
+            module_names(paths)
+                .into_iter()
+                .filter_map(|module| module.name.split('.').next().map(str::to_string))
+                .collect(),
+        )
+    }
+
+    /// Whether `dotted` (`pkg.mod.f`) starts with one of the run's top-level names.
+    pub fn may_hold(&self, dotted: &str) -> bool {
+        let top = dotted.split('.').next().unwrap_or(dotted);
+        self.0.contains(top)
+    }
+}
+
 /// What a qualified name defines, by where its facts are.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Definition {
@@ -349,6 +371,18 @@ mod tests {
             package.qualify(&imported(1, "c", "f")).as_deref(),
             Some("a.b.c.f")
         );
+    }
+
+    #[test]
+    fn packages_are_the_top_level_names_of_the_run() {
+        let packages = Packages::of(
+            ["root/a/__init__.py", "root/a/b.py", "root/script.py"]
+                .iter()
+                .map(Path::new),
+        );
+        assert!(packages.may_hold("a.b.f"));
+        assert!(packages.may_hold("script"));
+        assert!(!packages.may_hold("os.path"));
     }
 
     #[test]

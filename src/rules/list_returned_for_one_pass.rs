@@ -9,7 +9,7 @@ use super::elements::elements;
 use super::{Finding, Rule, RuleMeta};
 use crate::model::{Container, Elements, Iterations, Producer, Scenario, Severity};
 use crate::project::Uses;
-use crate::project::facts::{FunctionCandidate, ResultUse};
+use crate::project::facts::FunctionCandidate;
 use crate::semantic::{BindingKind, LoopNode, ScopeId, ScopeNode, SemanticModel, Usage};
 
 pub const META: RuleMeta = RuleMeta {
@@ -207,16 +207,12 @@ pub fn is_exported(model: &SemanticModel, name: &str) -> bool {
 
 /// The finding for `function`, when it has call sites and every one iterates the result once.
 pub fn judge(function: &FunctionCandidate, uses: &Uses) -> Option<Finding> {
-    if uses.escapes
-        || uses.calls.is_empty()
-        || uses
-            .calls
-            .iter()
-            .any(|call| call.fact.result != ResultUse::OnePass)
-    {
+    let calls: u32 = uses.calls.iter().map(|call| call.fact.calls).sum();
+    let one_pass: u32 = uses.calls.iter().map(|call| call.fact.one_pass).sum();
+    if uses.escapes || calls == 0 || one_pass < calls {
         return None;
     }
-    let sites = match uses.calls.len() {
+    let sites = match calls {
         1 => "its one call site in the checked files only iterates".to_string(),
         2 => "both its call sites in the checked files only iterate".to_string(),
         n => format!("all {n} of its call sites in the checked files only iterate"),

@@ -290,19 +290,17 @@ pub fn judge(class: &ClassCandidate, uses: &Uses) -> Option<Finding> {
     if adds_attributes || weakly_referenced {
         return None;
     }
-    let in_loops: Vec<_> = uses
+    let kept_in_loops: u32 = uses.calls.iter().map(|call| call.fact.kept_in_loops).sum();
+    let (iterations, row, path) = uses
         .calls
         .iter()
         .filter_map(|call| {
             call.fact
-                .kept_in_loop
+                .costliest_loop
                 .map(|(iterations, row)| (iterations, row, call.path))
         })
-        .collect();
-    let (iterations, row, path) = in_loops
-        .iter()
         .max_by_key(|(iterations, _, _)| iterations.count.saturating_mul(iterations.runs))?;
-    let others = match in_loops.len() - 1 {
+    let others = match kept_in_loops.saturating_sub(1) {
         0 => String::new(),
         1 => " and one other place".to_string(),
         n => format!(" and {n} other places"),
@@ -340,6 +338,6 @@ pub fn judge(class: &ClassCandidate, uses: &Uses) -> Option<Finding> {
         scenario: Scenario::InstanceDict {
             attributes: k as u64,
         },
-        iterations: *iterations,
+        iterations,
     })
 }
