@@ -13,9 +13,10 @@ use rustc_hash::FxHashSet;
 
 use crate::config::Settings;
 use crate::model::{Iterations, Scenario};
+use crate::project;
 use crate::rules::{self, Finding, Rule};
-use crate::semantic::walk::{Context, Observer, ScopeClass, Snapshots};
-use crate::semantic::{LoopId, SemanticModel};
+use crate::semantic::walk::{Context, Node, Observer, ScopeClass, Snapshots};
+use crate::semantic::{LoopId, ScopeId, SemanticModel};
 
 /// Notes, during the builder's walk, the nodes the enabled rules will look at.
 pub struct Recorder<'a> {
@@ -23,6 +24,21 @@ pub struct Recorder<'a> {
     /// The nodes, and the walk's context at each, in the same order.
     events: Vec<At<'a>>,
     contexts: Snapshots<'a>,
+    /// Calls of names the repository-wide pass may resolve to another module's function or
+    /// class, when one of its rules is enabled.
+    calls: Vec<RecordedCall<'a>>,
+    repository_rules: bool,
+}
+
+/// A call and where its result goes, for the repository-wide pass.
+#[derive(Clone, Copy)]
+pub struct RecordedCall<'a> {
+    pub call: &'a ast::ExprCall,
+    /// The node the call's result is handed to, and the one above that.
+    pub parent: Option<Node<'a>>,
+    pub grandparent: Option<Node<'a>>,
+    pub scope: ScopeId,
+    pub loop_id: Option<LoopId>,
 }
 
 /// A node (or a scope's end) some rule looks at.
@@ -38,7 +54,40 @@ impl<'a> Recorder<'a> {
             settings,
             events: Vec::new(),
             contexts: Snapshots::default(),
+            calls: Vec::new(),
+            repository_rules: settings.rules.is_enabled(Rule::ListReturnedForOnePass)
+                || settings.rules.is_enabled(Rule::MissingSlots),
         }
+    }
+
+    /// Makes room for the calls of a module of `source_length` bytes, about one call per
+    /// 100 bytes of Python (the standard library's ratio), so that recording them does not
+    /// keep moving a growing vector.
+    pub fn expect_source_length(&mut self, source_length: usize) {
+        if self.repository_rules {
+            self.calls.reserve(source_length / 100);
+        }
+    }
+
+    /// The calls kept for the repository-wide pass, leaving the rest to [`check_module`].
+    pub fn take_calls(&mut self) -> Vec<RecordedCall<'a>> {
+        std::mem::take(&mut self.calls)
+    }
+
+    /// Kept out of line, like the builder's `record_load`: `expr` runs at every node.
+    #[inline(never)]
+    fn record_call(&mut self, context: &Context<'a>, call: &'a ast::ExprCall) {
+        if !project::facts::may_resolve(&call.func) {
+            return;
+        }
+        let mut parents = context.parents().iter().rev();
+        self.calls.push(RecordedCall {
+            call,
+            parent: parents.next().copied(),
+            grandparent: parents.next().copied(),
+            scope: context.scope(),
+            loop_id: context.loop_id(),
+        });
     }
 
     fn enabled(&self, rule: Rule) -> bool {
@@ -117,6 +166,11 @@ impl<'a> Observer<'a> for Recorder<'a> {
     fn expr(&mut self, context: &Context<'a>, model: &SemanticModel<'a>, expr: &'a Expr) {
         if context.in_annotation() {
             return;
+        }
+        if let Expr::Call(call) = expr
+            && self.repository_rules
+        {
+            self.record_call(context, call);
         }
         let wanted = match expr {
             Expr::Compare(_) => {

@@ -459,7 +459,9 @@ mod tests {
             .unwrap();
         assert_eq!(
             codes(&cli),
-            ["MEM301", "MEM302", "MEM303", "MEM304", "MEM305", "MEM306"]
+            [
+                "MEM301", "MEM302", "MEM303", "MEM304", "MEM305", "MEM306", "MEM307"
+            ]
         );
     }
 

@@ -13,7 +13,9 @@
 //!    findings;
 //! 6. [`noqa`]: findings silenced by `# noqa` comments are dropped;
 //! 7. [`model`]: each finding's scenario priced for the target version;
-//! 8. [`report`]: one renderer per output format.
+//! 8. [`project`]: once every file is checked, the facts each left behind are joined for the
+//!    rules that need the whole repository, whose findings join their files' reports;
+//! 9. [`report`]: one renderer per output format.
 
 pub mod checker;
 pub mod compile_errors;
@@ -22,6 +24,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod model;
 pub mod noqa;
+pub mod project;
 pub mod report;
 pub mod resolve;
 pub mod rules;
@@ -39,6 +42,8 @@ use crate::compile_errors::CompileError;
 use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, FileReport};
 use crate::noqa::{NoqaDirectives, NoqaRows};
+use crate::project::facts::{FileFacts, Placement};
+use crate::project::{Checked, Packages};
 use crate::resolve::{ConfigError, Resolver};
 use crate::rules::Finding;
 use crate::semantic::SemanticModel;
@@ -58,22 +63,26 @@ pub fn check_paths(
     force_exclude: bool,
 ) -> Result<Vec<FileReport>, ConfigError> {
     let discovered = discover::discover(paths, resolver, force_exclude)?;
+    let packages = Packages::of(discovered.files.iter().map(|(path, _)| path.as_path()));
     let check_one = |(path, resolved): &(PathBuf, std::sync::Arc<resolve::Resolved>)| {
-        check_path(path, &resolved.settings_for(&resolver.absolute(path)))
+        let settings = resolved.settings_for(&resolver.absolute(path));
+        check_file(path, &settings, &packages)
     };
-    let check_all = || -> Vec<FileReport> { discovered.files.par_iter().map(check_one).collect() };
-    let mut reports = match checking_pool() {
+    let check_all = || -> Vec<Checked> { discovered.files.par_iter().map(check_one).collect() };
+    let mut checked = match checking_pool() {
         Ok(pool) => pool.install(check_all),
         // Without threads, check on this one: slower, same result.
         Err(_) => discovered.files.iter().map(check_one).collect(),
     };
-    reports.extend(discovered.errors.iter().map(|(path, error)| {
-        FileReport::failed(
+    checked.extend(discovered.errors.iter().map(|(path, error)| Checked {
+        report: FileReport::failed(
             path.clone(),
             None,
             Diagnostic::file_problem(format!("OSError: {error}")),
-        )
+        ),
+        facts: None,
     }));
+    let mut reports = project::finish(checked, place_repository_finding);
     reports.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(reports)
 }
@@ -135,9 +144,36 @@ pub fn check_stdin(
     Ok(Some(report))
 }
 
-/// Reads and checks one file. A bug in heaplint on this file is reported against the file and
-/// does not stop the run.
+/// Reads and checks one file, as a repository of its own. A bug in heaplint on this file is
+/// reported against the file and does not stop the run.
 pub fn check_path(path: &Path, settings: &Settings) -> FileReport {
+    alone(check_file(
+        path,
+        settings,
+        &Packages::of(std::iter::once(path)),
+    ))
+}
+
+/// Checks decoded source, as a repository of its own.
+pub fn check_source(source: SourceFile, settings: &Settings) -> FileReport {
+    let packages = Packages::of(std::iter::once(source.path()));
+    alone(check_text(source, settings, &packages))
+}
+
+/// The report of a file that is the whole repository.
+fn alone(checked: Checked) -> FileReport {
+    let mut reports = project::finish(vec![checked], place_repository_finding);
+    reports.pop().unwrap_or_else(|| {
+        FileReport::failed(
+            PathBuf::new(),
+            None,
+            Diagnostic::file_problem("InternalError: no report".to_string()),
+        )
+    })
+}
+
+/// Reads and checks one file, leaving the repository-wide pass its facts.
+fn check_file(path: &Path, settings: &Settings, packages: &Packages) -> Checked {
     let source = match SourceFile::read(path) {
         Ok(source) => source,
         Err(error) => {
@@ -146,24 +182,37 @@ pub fn check_path(path: &Path, settings: &Settings) -> FileReport {
                 // CPython reports undecodable source as a syntax error too.
                 source::ReadError::Decode(reason) => format!("SyntaxError: {reason}"),
             };
-            return FileReport::failed(path.to_path_buf(), None, Diagnostic::file_problem(message));
+            return Checked {
+                report: FileReport::failed(
+                    path.to_path_buf(),
+                    None,
+                    Diagnostic::file_problem(message),
+                ),
+                facts: None,
+            };
         }
     };
-    check_source(source, settings)
+    check_text(source, settings, packages)
 }
 
-/// Checks decoded source.
-pub fn check_source(source: SourceFile, settings: &Settings) -> FileReport {
+/// Checks decoded source, leaving the repository-wide pass its facts.
+fn check_text(source: SourceFile, settings: &Settings, packages: &Packages) -> Checked {
     let path = source.path().to_path_buf();
-    let outcome = catch_unwind(AssertUnwindSafe(|| diagnose(&source, settings)));
-    match outcome {
-        Ok(Outcome::Checked(diagnostics)) => FileReport {
-            path,
-            // Only a file with something to draw needs its text kept for the report.
-            source: (settings.retain_sources && !diagnostics.is_empty()).then_some(source),
-            diagnostics,
-            internal_error: false,
-        },
+    let outcome = catch_unwind(AssertUnwindSafe(|| diagnose(&source, settings, packages)));
+    let report = match outcome {
+        Ok(Outcome::Checked(diagnostics, facts)) => {
+            // Only a file with something to draw needs its text kept for the report, or one
+            // with candidates of the repository-wide pass, which may find something to draw.
+            let candidates = facts.as_ref().is_some_and(FileFacts::has_candidates);
+            let keep = settings.retain_sources && (!diagnostics.is_empty() || candidates);
+            let report = FileReport {
+                path,
+                source: keep.then_some(source),
+                diagnostics,
+                internal_error: false,
+            };
+            return Checked { report, facts };
+        }
         Ok(Outcome::SyntaxError(syntax_error)) => {
             FileReport::failed(path, Some(source), *syntax_error)
         }
@@ -176,36 +225,65 @@ pub fn check_source(source: SourceFile, settings: &Settings) -> FileReport {
             report.internal_error = true;
             report
         }
+    };
+    Checked {
+        report,
+        facts: None,
     }
 }
 
 /// What became of a file that could be read.
 enum Outcome {
-    Checked(Vec<Diagnostic>),
+    Checked(Vec<Diagnostic>, Option<FileFacts>),
     SyntaxError(Box<Diagnostic>),
 }
 
 /// Parses, checks, applies `noqa` and prices the findings; a syntax error instead when the
 /// file would not compile on the target version.
-fn diagnose(source: &SourceFile, settings: &Settings) -> Outcome {
+fn diagnose(source: &SourceFile, settings: &Settings, packages: &Packages) -> Outcome {
     let parsed = compile_errors::parse(source.text(), settings.target);
     if let Some(error) = compile_errors::parse_error(&parsed) {
         return syntax_error(source, error);
     }
     let module = parsed.syntax();
-    let recorder = checker::Recorder::new(settings);
-    let (model, compile_error, recorder) =
+    let mut recorder = checker::Recorder::new(settings);
+    recorder.expect_source_length(source.text().len());
+    let (model, compile_error, mut recorder) =
         SemanticModel::build_checked(module, source.text(), settings.target, recorder);
     if let Some(error) = compile_error {
         return syntax_error(source, error);
     }
+    let calls = recorder.take_calls();
     let findings = checker::check_module(&model, recorder, source.text(), settings);
+    let mut facts = project::facts::collect(
+        &model,
+        source.text(),
+        &calls,
+        settings,
+        packages,
+        |offset| source.location(offset).row,
+    );
+    let candidates = facts.as_ref().is_some_and(FileFacts::has_candidates);
     // Most files have no findings, and then there is nothing for a `noqa` to silence.
-    if findings.is_empty() {
-        return Outcome::Checked(Vec::new());
+    if findings.is_empty() && !candidates {
+        return Outcome::Checked(Vec::new(), facts);
+    }
+    // Candidates are names in `def` and `class` statements, never inside a string, so their
+    // row is their line; a file that never says `noqa` silences none of them.
+    if findings.is_empty() && !source.text().contains("noqa") {
+        if let Some(facts) = &mut facts {
+            facts.place(source, |start, _| Some(source.location(start).row));
+        }
+        return Outcome::Checked(Vec::new(), facts);
     }
     let noqa = NoqaDirectives::from_tokens(parsed.tokens(), source);
     let mut noqa_rows = NoqaRows::new(parsed.tokens(), source);
+    if let Some(facts) = &mut facts {
+        facts.place(source, |start, rule| {
+            let row = noqa_rows.row_for(start);
+            (!noqa.suppresses(row, rule)).then_some(row)
+        });
+    }
     Outcome::Checked(
         findings
             .into_iter()
@@ -221,6 +299,7 @@ fn diagnose(source: &SourceFile, settings: &Settings) -> Outcome {
                     .is_none_or(|rule| !noqa.suppresses(diagnostic.noqa_row, rule))
             })
             .collect(),
+        facts,
     )
 }
 
@@ -246,7 +325,32 @@ fn place(source: &SourceFile, range: TextRange, message: String) -> Diagnostic {
 }
 
 fn price(source: &SourceFile, finding: Finding, settings: &Settings) -> Diagnostic {
-    let cost = model::estimate(&finding.scenario, finding.iterations, settings.target);
+    price_for(source, finding, settings.target)
+}
+
+/// Prices a finding of the repository-wide pass for its file's target and puts it where its
+/// candidate was placed when the file was checked.
+fn place_repository_finding(
+    facts: &FileFacts,
+    finding: Finding,
+    placement: Placement,
+) -> Diagnostic {
+    let cost = model::estimate(&finding.scenario, finding.iterations, facts.target);
+    Diagnostic {
+        rule: Some(finding.rule),
+        message: finding.message,
+        help: Some(finding.help),
+        range: finding.range,
+        location: placement.location,
+        end_location: placement.end_location,
+        noqa_row: placement.noqa_row,
+        severity: cost.severity.max(finding.rule.meta().severity_floor),
+        cost: Some(cost),
+    }
+}
+
+fn price_for(source: &SourceFile, finding: Finding, target: config::TargetVersion) -> Diagnostic {
+    let cost = model::estimate(&finding.scenario, finding.iterations, target);
     let mut diagnostic = place(source, finding.range(), finding.message);
     diagnostic.rule = Some(finding.rule);
     diagnostic.help = Some(finding.help);

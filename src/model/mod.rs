@@ -420,6 +420,9 @@ pub enum Scenario {
     MethodCache { maxsize: Option<u64> },
     /// Two objects referring to each other with strong references. No allocation.
     ReferenceCycle,
+    /// One instance of a class with `attributes` instance attributes and no `__slots__` per
+    /// iteration, each kept: its `__dict__` (or managed values) against slots.
+    InstanceDict { attributes: u64 },
 }
 
 /// Lists added up one by one, each `+` copying everything so far into a new list.
@@ -632,6 +635,7 @@ pub fn compare(scenario: &Scenario, n: u64, version: TargetVersion) -> Compariso
                     .to_string(),
             ],
         ),
+        Scenario::InstanceDict { attributes } => instance_dicts(&runtime, *attributes, n),
     }
 }
 
@@ -919,6 +923,58 @@ fn constant_display(runtime: &Runtime, display: ConstantDisplay, n: u64) -> Comp
                 grouped(habit.peak),
             ),
         ],
+        extra_time_ns: None,
+    }
+}
+
+/// `n` instances of a class with `k` attributes, all kept alive: with a `__dict__` (or
+/// 3.11+'s managed values) against `__slots__`. On 3.8 to 3.10 the first dict objects come
+/// from the dict free list, which warm code keeps full.
+fn instance_dicts(runtime: &Runtime, k: u64, n: u64) -> Comparison {
+    let (plain, blocks) = runtime.plain_instance(k);
+    let slotted = runtime.slotted_instance(k);
+    let version = runtime.version.dotted();
+    let kept = |size: u64, blocks: u64| Footprint {
+        allocations: blocks.saturating_mul(n),
+        malloc_bytes: size.saturating_mul(n),
+        growth_bytes: 0,
+        peak: size.saturating_mul(n),
+    };
+    let mut habit = kept(plain, blocks);
+    let mut derivation = vec![format!(
+        "habit: each instance with its attribute values, {plain} B in {blocks} block{bs} on {version}; {} instances kept: {} B",
+        grouped(n),
+        grouped(plain.saturating_mul(n)),
+        bs = if blocks == 1 { "" } else { "s" },
+    )];
+    if let Some(dict) = runtime.instance_dict_object() {
+        let reused = n.min(runtime.dict.free_list);
+        let saved = reused.saturating_mul(dict);
+        habit.allocations = habit.allocations.saturating_sub(reused);
+        habit.malloc_bytes = habit.malloc_bytes.saturating_sub(saved);
+        habit.peak = habit.peak.saturating_sub(saved);
+        derivation.push(format!(
+            "dict free list: {reused} of the {dict} B dict objects are reused, not allocated: - {} B",
+            grouped(saved)
+        ));
+    }
+    derivation.push(format!(
+        "alternative: each instance with {k} slot{s}, {slotted} B in one block; {} B",
+        grouped(slotted.saturating_mul(n)),
+        s = if k == 1 { "" } else { "s" },
+    ));
+    Comparison {
+        summary: format!(
+            "{} instances of {k} attribute{s} take {} B with a dict and {} B with `__slots__` on {version}",
+            grouped(n),
+            grouped(habit.malloc_bytes),
+            grouped(slotted.saturating_mul(n)),
+            s = if k == 1 { "" } else { "s" },
+        ),
+        habit,
+        alternative: kept(slotted, 1),
+        growth: Growth::Linear,
+        derivation,
         extra_time_ns: None,
     }
 }

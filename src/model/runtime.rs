@@ -240,6 +240,8 @@ pub struct DictSizes {
     /// The values of an instance's split-table dict in the steady state: a separate block
     /// on 3.8 to 3.12, inline in the object from 3.13.
     pub split_values: [u64; 3],
+    /// Freed dict objects kept for reuse without an allocation.
+    pub free_list: u64,
 }
 
 /// `set` figures (`Objects/setobject.c`).
@@ -453,6 +455,92 @@ impl Runtime {
 
 /// More resizes than any list of up to 2^64 items goes through (see [`Runtime::list_extends`]).
 const MAX_RESIZES: u32 = 4096;
+
+impl Runtime {
+    /// Requested bytes and blocks of an instance whose `__init__` sets `k` attributes, its
+    /// `__dict__` or managed values included, in the steady state. The object part is the
+    /// measured `instance.plain` at one attribute less that layout's values for one attribute;
+    /// the values grow per layout (facts §10):
+    /// - 3.8-3.10: a split dict's values array of 8 * usable slots of the class's shared keys
+    ///   (5, 10, 21, 42, ...: two thirds of a power of two from 8), next to the dict object:
+    ///   three blocks;
+    /// - 3.11-3.12: a separate values block `new_values(k + 1)`, roundup8(k + 3) + 8(k + 1):
+    ///   two blocks;
+    /// - 3.13+: the values inline in the object, roundup8(k + 1) + 8k + 16: one block.
+    ///
+    /// A class setting 30 or more attributes loses key sharing on 3.11+ and costs more than
+    /// this.
+    pub fn plain_instance(&self, k: u64) -> (u64, u64) {
+        let layout = self.instance_layout();
+        let object = self.instance.plain[0].saturating_sub(layout.values(1));
+        (object.saturating_add(layout.values(k)), layout.blocks())
+    }
+
+    /// The bytes of an instance's own `__dict__` object, which the dict free list can
+    /// serve instead of malloc: the dict object on 3.8-3.10; nothing from 3.11, whose
+    /// instances have no dict object until one is asked for.
+    pub fn instance_dict_object(&self) -> Option<u64> {
+        (self.instance_layout() == InstanceLayout::SplitDict).then_some(self.dict.empty)
+    }
+
+    /// Requested bytes of an instance of a class with `k` slots (one block): the measured
+    /// one-slot size plus a pointer per further slot.
+    pub fn slotted_instance(&self, k: u64) -> u64 {
+        self.instance.slots[0].saturating_add(k.saturating_sub(1).saturating_mul(8))
+    }
+
+    fn instance_layout(&self) -> InstanceLayout {
+        if self.headers.managed_pre_header == 0 {
+            InstanceLayout::SplitDict
+        } else if self.version.minor() < 13 {
+            InstanceLayout::ValuesBlock
+        } else {
+            InstanceLayout::InlineValues
+        }
+    }
+}
+
+/// Where an instance keeps its attribute values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum InstanceLayout {
+    /// A `__dict__` object sharing the class's keys, with its own values array (PEP 412).
+    SplitDict,
+    /// A managed values array in a block of its own (3.11, 3.12).
+    ValuesBlock,
+    /// The values inside the object (3.13+).
+    InlineValues,
+}
+
+impl InstanceLayout {
+    /// Requested bytes of the values of `k` attributes.
+    fn values(self, k: u64) -> u64 {
+        let round8 = |n: u64| n.div_ceil(8).saturating_mul(8);
+        match self {
+            InstanceLayout::SplitDict => {
+                let mut table: u64 = 8;
+                while table.saturating_mul(2) / 3 < k && table < u64::MAX / 4 {
+                    table *= 2;
+                }
+                (table * 2 / 3).saturating_mul(8)
+            }
+            InstanceLayout::ValuesBlock => {
+                round8(k.saturating_add(3)).saturating_add(k.saturating_add(1).saturating_mul(8))
+            }
+            InstanceLayout::InlineValues => round8(k.saturating_add(1))
+                .saturating_add(k.saturating_mul(8))
+                .saturating_add(16),
+        }
+    }
+
+    /// Blocks allocated per instance: object, dict and values; object and values; object.
+    fn blocks(self) -> u64 {
+        match self {
+            InstanceLayout::SplitDict => 3,
+            InstanceLayout::ValuesBlock => 2,
+            InstanceLayout::InlineValues => 1,
+        }
+    }
+}
 
 /// What filling a list by appends allocates for its item array: one reallocation per resize,
 /// growing the array to `capacity` pointers. The list object itself comes from a free list in
@@ -674,6 +762,7 @@ struct DictData {
     str_keys_table: Entry<[u64; 3]>,
     other_keys_table: Entry<[u64; 3]>,
     split_values: Entry<[u64; 3]>,
+    free_list: Entry<u64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -853,6 +942,7 @@ impl Data {
                 str_keys_table: self.dict.str_keys_table.at(v),
                 other_keys_table: self.dict.other_keys_table.at(v),
                 split_values: self.dict.split_values.at(v),
+                free_list: self.dict.free_list.at(v),
             },
             set: SetSizes {
                 empty: self.set.empty.at(v),
@@ -958,6 +1048,33 @@ mod tests {
             capacities(runtime("py39")),
             [12, 20, 32, 40, 60, 60, 84, 84]
         );
+    }
+
+    /// The per-attribute formulas reproduce every measured instance size, and beyond the
+    /// measured counts they follow facts §10 (3.8: 448 B at 30 attributes; 3.12: 152 B at 10).
+    #[test]
+    fn instance_sizes_follow_the_measurements() {
+        for version in TargetVersion::all() {
+            let r = Runtime::for_version(version);
+            for (at, k) in r.instance.attributes.iter().enumerate() {
+                assert_eq!(
+                    r.plain_instance(*k).0,
+                    r.instance.plain[at],
+                    "{version} k={k}"
+                );
+                assert_eq!(
+                    r.slotted_instance(*k),
+                    r.instance.slots[at],
+                    "{version} k={k}"
+                );
+            }
+        }
+        assert_eq!(runtime("py38").plain_instance(30), (448, 3));
+        assert_eq!(runtime("py310").plain_instance(5), (152, 3));
+        assert_eq!(runtime("py312").plain_instance(10), (152, 2));
+        assert_eq!(runtime("py311").plain_instance(5), (112, 2));
+        assert_eq!(runtime("py313").plain_instance(10), (160, 1));
+        assert_eq!(runtime("py312").slotted_instance(3), 56);
     }
 
     #[test]

@@ -91,11 +91,13 @@ declare_rules! {
     SliceCopyInIteration => slice_copy_in_iteration,
     ConcatenationForIteration => concatenation_for_iteration,
     NeedlessMaterialisation => needless_materialisation,
+    ListReturnedForOnePass => list_returned_for_one_pass,
     GlobalLookupInHotLoop => global_lookup_in_hot_loop,
     ModuleAttributeInHotLoop => module_attribute_in_hot_loop,
     LoopInvariantContainer => loop_invariant_container,
     MutableDefaultArgument => mutable_default_argument,
     UnboundedMethodCache => unbounded_method_cache,
+    MissingSlots => missing_slots,
     ReferenceCycle => reference_cycle,
 }
 

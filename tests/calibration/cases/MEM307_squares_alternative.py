@@ -1,0 +1,7 @@
+def squares():
+    for n in range(100):
+        yield n * n
+
+
+def total():
+    return sum(squares())
