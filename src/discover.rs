@@ -166,6 +166,11 @@ pub(crate) fn is_skipped_directory(path: &Path) -> bool {
 
 /// `./a/../b.py` and `b.py` name the same file; de-duplication needs one spelling.
 pub(crate) fn normalise(path: &Path) -> PathBuf {
+    // Discovery normalises every path it meets several times, and almost all are normal
+    // already: going through `components()` for those cost more than walking the tree.
+    if is_normal(path) {
+        return path.to_path_buf();
+    }
     let mut normal = PathBuf::new();
     for component in path.components() {
         match component {
@@ -181,6 +186,20 @@ pub(crate) fn normalise(path: &Path) -> PathBuf {
     } else {
         normal
     }
+}
+
+/// True when `path` is spelled as [`normalise`] would spell it: no `.` or `..`, no empty
+/// component, no trailing separator. Only judged on Unix, whose paths are bytes split at `/`.
+fn is_normal(path: &Path) -> bool {
+    if !cfg!(unix) {
+        return false;
+    }
+    let bytes = path.as_os_str().as_encoded_bytes();
+    let relative = bytes.strip_prefix(b"/").unwrap_or(bytes);
+    !relative.is_empty()
+        && relative
+            .split(|byte| *byte == b'/')
+            .all(|segment| !matches!(segment, b"" | b"." | b".."))
 }
 
 /// The `.gitignore` matchers in force at the current point of a depth-first walk: those of the
@@ -274,5 +293,18 @@ mod tests {
         assert_eq!(normalise(Path::new("./a/./b.py")), PathBuf::from("a/b.py"));
         assert_eq!(normalise(Path::new("a/../b.py")), PathBuf::from("b.py"));
         assert_eq!(normalise(Path::new("./")), PathBuf::from("."));
+        assert_eq!(normalise(Path::new("a//b/")), PathBuf::from("a/b"));
+        assert_eq!(normalise(Path::new("/a/./b")), PathBuf::from("/a/b"));
+        assert_eq!(normalise(Path::new("/")), PathBuf::from("/"));
+    }
+
+    #[test]
+    fn normal_paths_are_kept_as_spelled() {
+        for path in ["a", "a/b.py", "/a/b.py", "/", "a.b/c..d/.e", "..a/b"] {
+            assert_eq!(normalise(Path::new(path)), PathBuf::from(path), "{path}");
+        }
+        for path in ["", ".", "./a", "a/.", "a/..", "a//b", "a/", "//a"] {
+            assert!(!is_normal(Path::new(path)), "{path}");
+        }
     }
 }
