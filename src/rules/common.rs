@@ -760,7 +760,8 @@ fn owner_scope(checker: &Checker, scope: ScopeId, name: &str) -> Option<ScopeId>
     }
 }
 
-fn first_parameter(function: &ast::StmtFunctionDef) -> Option<&str> {
+/// The name of a function's first parameter: `self` (or `cls`) of a method.
+pub fn first_parameter(function: &ast::StmtFunctionDef) -> Option<&str> {
     let parameters = &function.parameters;
     parameters
         .posonlyargs

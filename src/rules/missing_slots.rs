@@ -2,6 +2,7 @@
 
 use ruff_python_ast::{self as ast, Expr, ExprContext, Stmt};
 
+use super::common::first_parameter;
 use super::{Finding, Rule, RuleMeta};
 use crate::config::TargetVersion;
 use crate::model::{Scenario, Severity};
@@ -221,15 +222,6 @@ fn methods<'m, 'a>(
             ScopeNode::Function(def) => Some((def, *id)),
             _ => None,
         })
-}
-
-fn first_parameter(def: &ast::StmtFunctionDef) -> Option<&str> {
-    let parameters = &def.parameters;
-    parameters
-        .posonlyargs
-        .first()
-        .or_else(|| parameters.args.first())
-        .map(|parameter| parameter.name().as_str())
 }
 
 /// `(name, attribute)` of every `name.attribute = ...` (or `del`) in `scope`.

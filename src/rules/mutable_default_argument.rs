@@ -4,7 +4,7 @@ use ruff_python_ast::helpers::any_over_body;
 use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::Ranged;
 
-use super::common::{for_each_statement, imported_name};
+use super::common::{first_parameter, for_each_statement, imported_name};
 use super::{Rule, RuleMeta};
 use crate::checker::Checker;
 use crate::model::{Iterations, Scenario, Severity};
@@ -181,15 +181,6 @@ fn self_attribute<'a>(function: &'a ast::StmtFunctionDef) -> impl Fn(&'a Expr) -
         matches!(value.as_ref(), Expr::Name(base) if Some(base.id.as_str()) == first_parameter(function))
             .then_some(attr.as_str())
     }
-}
-
-fn first_parameter(function: &ast::StmtFunctionDef) -> Option<&str> {
-    let parameters = &function.parameters;
-    parameters
-        .posonlyargs
-        .first()
-        .or_else(|| parameters.args.first())
-        .map(|parameter| parameter.parameter.name.as_str())
 }
 
 /// True when a method of the class that the method `scope` belongs to mutates

@@ -3,7 +3,7 @@
 use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::Ranged;
 
-use super::common::{for_each_statement, imported_name};
+use super::common::{first_parameter, for_each_statement, imported_name};
 use super::{Rule, RuleMeta};
 use crate::checker::Checker;
 use crate::model::{Iterations, Scenario, Severity};
@@ -136,15 +136,6 @@ fn hands_out(checker: &Checker, class_scope: ScopeId, method: &ast::StmtFunction
     model.scope(method_scope).references().iter().any(|reference| {
         reference.name == this && !matches!(reference.usage, Usage::Attribute { .. })
     })
-}
-
-fn first_parameter(function: &ast::StmtFunctionDef) -> Option<&str> {
-    let parameters = &function.parameters;
-    parameters
-        .posonlyargs
-        .first()
-        .or_else(|| parameters.args.first())
-        .map(|parameter| parameter.parameter.name.as_str())
 }
 
 /// True when the object `back` stores `this` into is one `this` holds: an attribute of `this`
