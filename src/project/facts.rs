@@ -15,7 +15,7 @@ use super::Packages;
 use crate::checker::RecordedCall;
 use crate::config::{Settings, TargetVersion};
 use crate::model::Iterations;
-use crate::rules::{Rule, list_returned_for_one_pass, missing_slots};
+use crate::rules::{Rule, common, list_returned_for_one_pass, missing_slots};
 use crate::semantic::{BindingKind, Node, Resolution, ScopeId, SemanticModel, Usage};
 use crate::source::{Location, SourceFile};
 
@@ -506,19 +506,6 @@ fn resolve_call(
     Some((head.range.start(), callee))
 }
 
-/// Builtins that consume an iterable in one pass and keep nothing of it but their result.
-const ONE_PASS_CONSUMERS: &[&str] = &[
-    "sum",
-    "any",
-    "all",
-    "min",
-    "max",
-    "sorted",
-    "set",
-    "frozenset",
-    "tuple",
-];
-
 /// Builtins that wrap an iterable lazily: one pass when they are themselves iterated.
 const LAZY_WRAPPERS: &[&str] = &["enumerate", "zip"];
 
@@ -541,7 +528,7 @@ fn result_use(model: &SemanticModel, recorded: &RecordedCall) -> ResultUse {
     let first = arguments.first().is_some_and(is_call);
     let max_positional = if builtin == "sum" { 2 } else { 1 };
     let consumed =
-        ONE_PASS_CONSUMERS.contains(&builtin) && first && arguments.len() <= max_positional;
+        common::ONE_PASS_CONSUMERS.contains(&builtin) && first && arguments.len() <= max_positional;
     let is_outer = |expr: &Expr| matches!(expr, Expr::Call(inner) if std::ptr::eq(inner, outer));
     let wrapped = LAZY_WRAPPERS.contains(&builtin)
         && arguments.iter().any(is_call)

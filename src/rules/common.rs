@@ -760,6 +760,20 @@ fn owner_scope(checker: &Checker, scope: ScopeId, name: &str) -> Option<ScopeId>
     }
 }
 
+/// Builtins that consume any iterable once and keep nothing of it but their result: a list
+/// built only to be passed to them is thrown away.
+pub const ONE_PASS_CONSUMERS: &[&str] = &[
+    "sum",
+    "any",
+    "all",
+    "min",
+    "max",
+    "sorted",
+    "tuple",
+    "set",
+    "frozenset",
+];
+
 /// The name of a function's first parameter: `self` (or `cls`) of a method.
 pub fn first_parameter(function: &ast::StmtFunctionDef) -> Option<&str> {
     let parameters = &function.parameters;

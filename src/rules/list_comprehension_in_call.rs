@@ -4,6 +4,7 @@ use ruff_python_ast::helpers::any_over_expr;
 use ruff_python_ast::{self as ast, Expr};
 use ruff_text_size::Ranged;
 
+use super::common::ONE_PASS_CONSUMERS;
 use super::{Rule, RuleMeta};
 use crate::checker::Checker;
 use super::elements::elements;
@@ -18,26 +19,12 @@ pub const META: RuleMeta = RuleMeta {
     severity_floor: Severity::Info,
 };
 
-/// Builtins that consume any iterable once; a list comprehension passed to them is built only
-/// to be thrown away.
-const LIST_CONSUMERS: &[&str] = &[
-    "sum",
-    "any",
-    "all",
-    "min",
-    "max",
-    "sorted",
-    "tuple",
-    "set",
-    "frozenset",
-];
-
 /// Builtins whose result a set comprehension's de-duplication cannot change.
 const SET_CONSUMERS: &[&str] = &["any", "all", "min", "max"];
 
 pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, expr: &'a Expr) {
     let (generators, kind, consumers) = match expr {
-        Expr::ListComp(ast::ExprListComp { generators, .. }) => (generators, "List", LIST_CONSUMERS),
+        Expr::ListComp(ast::ExprListComp { generators, .. }) => (generators, "List", ONE_PASS_CONSUMERS),
         Expr::SetComp(ast::ExprSetComp { generators, .. }) => (generators, "Set", SET_CONSUMERS),
         _ => return,
     };

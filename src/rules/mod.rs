@@ -8,7 +8,7 @@
 //! Each rule's user documentation, with examples that run as tests, is `rules/<CODE>.md` at the
 //! top of the repository.
 
-mod common;
+pub(crate) mod common;
 mod elements;
 pub(crate) mod iterable;
 
