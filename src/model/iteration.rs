@@ -6,7 +6,7 @@
 //! source create the same iterator on both sides, so it cancels; what differs is counted.
 
 use super::runtime::{ListGrowth, Runtime, StrKind};
-use super::{ASSUMED_PIECE_LENGTH, Comparison, Footprint, Growth, Length, grouped, human_bytes};
+use super::{ASSUMED_PIECE_LENGTH, Comparison, Footprint, Growth, Length, human_bytes, totals};
 
 /// The lines of a file are assumed this long, newline included, where nothing shows it.
 const ASSUMED_LINE: u64 = ASSUMED_PIECE_LENGTH + 1;
@@ -213,18 +213,7 @@ pub fn iteration_copy(runtime: &Runtime, copy: IterationCopy, n: u64) -> Compari
              that avoid it: a copy this short costs nothing material"
         )
     };
-    let derivation = vec![
-        how,
-        format!(
-            "habit: {} calls, {} B, peak {} B; alternative: {} calls, {} B, peak {} B",
-            habit.allocations,
-            grouped(habit.bytes()),
-            grouped(habit.peak),
-            alternative.allocations,
-            grouped(alternative.bytes()),
-            grouped(alternative.peak),
-        ),
-    ];
+    let derivation = vec![how, totals(habit, alternative)];
     Comparison {
         habit,
         alternative,

@@ -1926,15 +1926,7 @@ fn materialised_list(
             function = function_text(lazy_function),
         ),
         items.explained,
-        format!(
-            "habit: {} calls, {} B, peak {} B; alternative: {} calls, {} B, peak {} B",
-            list.allocations,
-            grouped(list.bytes()),
-            grouped(list.peak),
-            generator.allocations,
-            grouped(generator.bytes()),
-            grouped(generator.peak),
-        ),
+        totals(list, generator),
     ];
     let version = runtime.version.dotted();
     let unknown_items = if elements == Elements::Unknown {
@@ -2093,6 +2085,19 @@ pub fn signed(value: i64) -> String {
 }
 
 /// `1234567` as `1,234,567`, for derivations people check by hand.
+/// The derivation's closing line: calls, bytes and peak of the habit and of the alternative.
+fn totals(habit: Footprint, alternative: Footprint) -> String {
+    format!(
+        "habit: {} calls, {} B, peak {} B; alternative: {} calls, {} B, peak {} B",
+        habit.allocations,
+        grouped(habit.bytes()),
+        grouped(habit.peak),
+        alternative.allocations,
+        grouped(alternative.bytes()),
+        grouped(alternative.peak),
+    )
+}
+
 pub fn grouped(value: u64) -> String {
     let digits = value.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
