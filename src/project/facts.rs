@@ -310,27 +310,44 @@ pub fn collect<'a>(
     }
     let mut callee_starts = FxHashSet::default();
     let mut stores = LocalStores::default();
-    // The entry of each callee, by the callee's text.
-    let mut entries: FxHashMap<&str, usize> = FxHashMap::default();
+    // What each callee's text was found to be: its entry and whether it names a class, or
+    // `None` for one of this module's definitions that is no candidate. Most calls repeat a
+    // callee already seen, and then nothing is built for them.
+    let mut entries: FxHashMap<&str, Option<(usize, bool)>> = FxHashMap::default();
     for recorded in calls {
-        let Some((head, callee)) = resolve_call(model, &reachable, recorded) else {
+        let Some((head, base)) = reachable_head(model, &reachable, recorded) else {
             continue;
         };
-        callee_starts.insert(head);
-        // A call of this module's own definition matters only if that is a candidate.
-        if let Callee::Local(name) = &callee
-            && !facts
-                .functions
-                .iter()
-                .any(|function| function.name == *name)
-            && !facts.classes.iter().any(|class| class.name == *name)
-        {
+        let func = recorded.call.func.as_ref();
+        // `Class.method(...)` or an attribute of a function: not a call of the definition.
+        if matches!(base, Callee::Local(_)) && !matches!(func, Expr::Name(_)) {
             continue;
         }
+        callee_starts.insert(head);
+        let text = source.get(func.range().to_std_range()).unwrap_or_default();
+        let entry = *entries.entry(text).or_insert_with(|| {
+            let callee = callee_of(base, func);
+            // A call of this module's own definition matters only if that is a candidate.
+            if let Callee::Local(name) = &callee
+                && !facts
+                    .functions
+                    .iter()
+                    .any(|function| function.name == *name)
+                && !facts.classes.iter().any(|class| class.name == *name)
+            {
+                return None;
+            }
+            let names_a_class = callee.names_a_class();
+            facts.calls.push(CallFact::new(callee));
+            Some((facts.calls.len() - 1, names_a_class))
+        });
+        let Some((index, names_a_class)) = entry else {
+            continue;
+        };
         // Only an instance's callers store attributes on what they get or keep it by name;
         // classes are named in CapWords, and looking at other calls would cost every scope
         // that assigns a call's result a pass over its loads.
-        let (stored_attributes, kept_by_name) = if callee.names_a_class() {
+        let (stored_attributes, kept_by_name) = if names_a_class {
             stores.of(model, recorded)
         } else {
             (Vec::new(), false)
@@ -346,13 +363,6 @@ pub fn collect<'a>(
                     settings.assume_iterations,
                 )
             });
-        let text = source
-            .get(recorded.call.func.range().to_std_range())
-            .unwrap_or_default();
-        let index = *entries.entry(text).or_insert_with(|| {
-            facts.calls.push(CallFact::new(callee));
-            facts.calls.len() - 1
-        });
         let entry = &mut facts.calls[index];
         entry.calls += 1;
         entry.one_pass += u32::from(result_use(model, recorded) == ResultUse::OnePass);
@@ -449,15 +459,14 @@ fn plain_import(import: &ast::StmtImport, bound: &str) -> Option<Callee> {
     })
 }
 
-/// The callee of a recorded call, when its head name is a module-level binding in `reachable`
-/// seen from the call's scope; with the head's offset.
-fn resolve_call(
+/// The head name of a recorded call's callee and what it is bound to, when that is a
+/// module-level binding in `reachable` seen from the call's scope; with the head's offset.
+fn reachable_head<'r>(
     model: &SemanticModel,
-    reachable: &Reachable,
+    reachable: &'r Reachable,
     recorded: &RecordedCall,
-) -> Option<(TextSize, Callee)> {
-    let func = recorded.call.func.as_ref();
-    let mut current = func;
+) -> Option<(TextSize, &'r Callee)> {
+    let mut current = recorded.call.func.as_ref();
     let head = loop {
         match current {
             Expr::Name(name) => break name,
@@ -472,38 +481,37 @@ fn resolve_call(
     ) {
         return None;
     }
-    // The attributes after the head, outermost first; gathered only for a reachable head.
+    Some((head.range.start(), base))
+}
+
+/// What `func`, an attribute chain on a name bound to `base`, calls: `base` itself, or for an
+/// import the imported path followed by the attributes.
+fn callee_of(base: &Callee, func: &Expr) -> Callee {
+    let Callee::Imported {
+        level,
+        module,
+        path,
+    } = base
+    else {
+        return base.clone();
+    };
+    // The attributes after the head, outermost first.
     let mut attributes = Vec::new();
     let mut current = func;
     while let Expr::Attribute(attribute) = current {
         attributes.push(attribute.attr.as_str());
         current = &attribute.value;
     }
-    let callee = match (base, attributes.is_empty()) {
-        (Callee::Local(_), true) => base.clone(),
-        // `Class.method(...)` or an attribute of a function: not a call of the definition.
-        (Callee::Local(_), false) => return None,
-        (
-            Callee::Imported {
-                level,
-                module,
-                path,
-            },
-            _,
-        ) => {
-            let mut path = path.clone();
-            for attribute in attributes.iter().rev() {
-                path.push('.');
-                path.push_str(attribute);
-            }
-            Callee::Imported {
-                level: *level,
-                module: module.clone(),
-                path,
-            }
-        }
-    };
-    Some((head.range.start(), callee))
+    let mut path = path.clone();
+    for attribute in attributes.iter().rev() {
+        path.push('.');
+        path.push_str(attribute);
+    }
+    Callee::Imported {
+        level: *level,
+        module: module.clone(),
+        path,
+    }
 }
 
 /// Builtins that wrap an iterable lazily: one pass when they are themselves iterated.
