@@ -69,7 +69,8 @@ pub fn check_paths(
         check_file(path, &settings, &packages)
     };
     let check_all = || -> Vec<Checked> { discovered.files.par_iter().map(check_one).collect() };
-    let mut checked = match checking_pool() {
+    let pool = checking_pool();
+    let mut checked = match &pool {
         Ok(pool) => pool.install(check_all),
         // Without threads, check on this one: slower, same result.
         Err(_) => discovered.files.iter().map(check_one).collect(),
@@ -82,7 +83,12 @@ pub fn check_paths(
         ),
         facts: None,
     }));
-    let mut reports = project::finish(checked, place_repository_finding);
+    // On the pool, the join spreads its per-file work over the same threads.
+    let finish = || project::finish(checked, place_repository_finding);
+    let mut reports = match &pool {
+        Ok(pool) => pool.install(finish),
+        Err(_) => finish(),
+    };
     reports.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(reports)
 }

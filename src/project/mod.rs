@@ -10,8 +10,10 @@
 
 pub mod facts;
 
-use std::path::{Path, PathBuf};
+use std::ffi::OsStr;
+use std::path::Path;
 
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::diagnostic::FileReport;
@@ -50,7 +52,7 @@ pub struct Checked {
 /// its file and puts it where its candidate was placed.
 pub fn finish(
     checked: Vec<Checked>,
-    place: impl Fn(&FileFacts, Finding, Placement) -> crate::diagnostic::Diagnostic,
+    place: impl Fn(&FileFacts, Finding, Placement) -> crate::diagnostic::Diagnostic + Sync,
 ) -> Vec<FileReport> {
     // The last names calls may end in to reach a candidate: its own, or a re-exported alias.
     // Most calls end in another name and are dismissed before building any qualified name.
@@ -97,31 +99,15 @@ pub fn finish(
     }
     let mut uses: FxHashMap<Definition, Uses> = FxHashMap::default();
     if !definitions.is_empty() {
-        for (checked, module) in checked.iter().zip(&modules) {
-            let Some(facts) = &checked.facts else {
-                continue;
-            };
-            let find = |callee: &Callee| {
-                if !wanted.contains(callee.last_name()) {
-                    return None;
-                }
-                let path = module.qualify(callee)?;
-                lookup(&definitions, &reexports, path)
-            };
-            for call in &facts.calls {
-                if let Some(definition) = find(&call.callee) {
-                    let path = checked.report.path.as_path();
-                    uses.entry(definition).or_default().calls.push(Call {
-                        fact: call,
-                        path,
-                        weakref_module: facts.weakref_module,
-                    });
-                }
-            }
-            for escape in &facts.escapes {
-                if let Some(definition) = find(escape) {
-                    uses.entry(definition).or_default().escapes = true;
-                }
+        let files: Vec<(&Checked, &Module)> = checked.iter().zip(&modules).collect();
+        let found = per_file(files, |(checked, module)| {
+            resolve_uses(checked, module, &wanted, &definitions, &reexports)
+        });
+        for (definition, found) in found.into_iter().flatten() {
+            let entry = uses.entry(definition).or_default();
+            match found {
+                Some(call) => entry.calls.push(call),
+                None => entry.escapes = true,
             }
         }
     }
@@ -155,13 +141,12 @@ pub fn finish(
             Some((file, place(facts, finding, placement)))
         })
         .collect::<Vec<_>>();
-    let mut reports: Vec<(FileReport, Option<bool>)> = checked
-        .into_iter()
-        .map(|checked| {
-            let retain = checked.facts.map(|facts| facts.retain_source);
-            (checked.report, retain)
-        })
-        .collect();
+    // Each file's facts are dropped here, on the thread that takes the file: dropping them
+    // all on one thread showed as a serial tail on large runs.
+    let mut reports: Vec<(FileReport, Option<bool>)> = per_file(checked, |checked| {
+        let retain = checked.facts.map(|facts| facts.retain_source);
+        (checked.report, retain)
+    });
     for (file, diagnostic) in additions {
         let report = &mut reports[file].0;
         report.diagnostics.push(diagnostic);
@@ -179,6 +164,55 @@ pub fn finish(
             report
         })
         .collect()
+}
+
+/// The definitions one file's calls and escapes reach: `Some(call)` for a call, `None` for
+/// an escape.
+fn resolve_uses<'f>(
+    checked: &'f Checked,
+    module: &Module,
+    wanted: &FxHashSet<&str>,
+    definitions: &FxHashMap<String, Definition>,
+    reexports: &FxHashMap<String, String>,
+) -> Vec<(Definition, Option<Call<'f>>)> {
+    let Some(facts) = &checked.facts else {
+        return Vec::new();
+    };
+    let find = |callee: &Callee| {
+        if !wanted.contains(callee.last_name()) {
+            return None;
+        }
+        let path = module.qualify(callee)?;
+        lookup(definitions, reexports, path)
+    };
+    let path = checked.report.path.as_path();
+    let calls = facts.calls.iter().filter_map(|call| {
+        let found = Call {
+            fact: call,
+            path,
+            weakref_module: facts.weakref_module,
+        };
+        Some((find(&call.callee)?, Some(found)))
+    });
+    let escapes = facts
+        .escapes
+        .iter()
+        .filter_map(|escape| Some((find(escape)?, None)));
+    calls.chain(escapes).collect()
+}
+
+/// Runs below this many files stay on one thread: spreading them costs more than it saves.
+const PARALLEL_FILES: usize = 64;
+
+/// `work` applied to every file's item, in order: in parallel when called on a thread pool
+/// (the checking pool) and there are enough files for it to pay, else on this thread, so
+/// that joining one file never starts a pool.
+fn per_file<T: Send, R: Send>(items: Vec<T>, work: impl Fn(T) -> R + Sync + Send) -> Vec<R> {
+    if items.len() >= PARALLEL_FILES && rayon::current_thread_index().is_some() {
+        items.into_par_iter().map(work).collect()
+    } else {
+        items.into_iter().map(work).collect()
+    }
 }
 
 /// The top-level packages (and modules) of the run's files: an absolute import of anything
@@ -277,10 +311,12 @@ impl Module {
 /// Names every file's module by the packages around it: a directory is a package when its
 /// `__init__.py` is among the files.
 fn module_names<'p>(paths: impl Iterator<Item = &'p Path> + Clone) -> Vec<Module> {
-    let packages: FxHashSet<PathBuf> = paths
+    // Discovered paths are spelled one way (see `discover::normalise`), so their bytes can be
+    // compared: hashing a `Path` parses its components, and this runs on one thread.
+    let packages: FxHashSet<&OsStr> = paths
         .clone()
         .filter(|path| is_init(path))
-        .filter_map(|path| path.parent().map(Path::to_path_buf))
+        .filter_map(|path| path.parent().map(Path::as_os_str))
         .collect();
     paths
         .map(|path| {
@@ -290,7 +326,7 @@ fn module_names<'p>(paths: impl Iterator<Item = &'p Path> + Clone) -> Vec<Module
                 parts.push(stem(path));
             }
             let mut directory = path.parent();
-            while let Some(dir) = directory.filter(|dir| packages.contains(*dir)) {
+            while let Some(dir) = directory.filter(|dir| packages.contains(dir.as_os_str())) {
                 parts.push(
                     dir.file_name()
                         .map_or_else(String::new, |name| name.to_string_lossy().into_owned()),
@@ -307,7 +343,7 @@ fn module_names<'p>(paths: impl Iterator<Item = &'p Path> + Clone) -> Vec<Module
 }
 
 fn is_init(path: &Path) -> bool {
-    stem(path) == "__init__"
+    path.file_stem().is_some_and(|stem| stem == "__init__")
 }
 
 fn stem(path: &Path) -> String {
@@ -371,6 +407,16 @@ mod tests {
             package.qualify(&imported(1, "c", "f")).as_deref(),
             Some("a.b.c.f")
         );
+    }
+
+    #[test]
+    fn per_file_work_keeps_the_files_order_on_a_pool_and_off_it() {
+        let items: Vec<usize> = (0..PARALLEL_FILES * 4).collect();
+        let expected: Vec<usize> = items.iter().map(|item| item * 2).collect();
+        assert_eq!(per_file(items.clone(), |item| item * 2), expected);
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build();
+        let on_pool = pool.map(|pool| pool.install(|| per_file(items, |item| item * 2)));
+        assert_eq!(on_pool.ok(), Some(expected));
     }
 
     #[test]
