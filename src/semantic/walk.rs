@@ -239,7 +239,8 @@ pub trait Hooks<'a> {
     fn declare(&mut self, _context: &Context<'a>, _declaration: Declaration<'a>) {}
     /// Called on every statement before its children; `context.parents()` are its ancestors.
     fn stmt(&mut self, _context: &Context<'a>, _stmt: &'a Stmt) {}
-    /// Called on every expression before its children.
+    /// Called on every expression but a literal (a string, bytes, number, `True`, `False`,
+    /// `None` or `...`), before its children.
     fn expr(&mut self, _context: &Context<'a>, _expr: &'a Expr) {}
 }
 
@@ -250,8 +251,8 @@ pub trait Hooks<'a> {
 pub trait Observer<'a> {
     /// Called on every statement before its children.
     fn stmt(&mut self, _context: &Context<'a>, _stmt: &'a Stmt) {}
-    /// Called on every expression before its children, with the model as far as the walk has
-    /// built it: what the code before this node binds and declares.
+    /// Called on every expression but a literal, before its children, with the model as far
+    /// as the walk has built it: what the code before this node binds and declares.
     fn expr(&mut self, _context: &Context<'a>, _model: &SemanticModel<'a>, _expr: &'a Expr) {}
     /// Called when the walk is about to leave the current scope.
     fn leave_scope(&mut self, _context: &Context<'a>) {}
@@ -700,6 +701,12 @@ impl<'a, H: Hooks<'a>> Visitor<'a> for Walker<'a, H> {
     }
 
     fn visit_expr(&mut self, expr: &'a Expr) {
+        // A literal binds, loads and calls nothing, and no rule or compile check looks at one
+        // by itself (they look at the displays and comparisons holding it): a fifth of a
+        // module's expressions, skipped.
+        if expr.is_literal_expr() {
+            return;
+        }
         self.deeper(|walker| {
             walker.hooks.expr(&walker.context, expr);
             walker.context.parents.push(Node::Expr(expr));
