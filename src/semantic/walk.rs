@@ -707,6 +707,11 @@ impl<'a, H: Hooks<'a>> Visitor<'a> for Walker<'a, H> {
         if expr.is_literal_expr() {
             return;
         }
+        // A name has no children: its hook is all there is to it.
+        if expr.is_name_expr() {
+            self.hooks.expr(&self.context, expr);
+            return;
+        }
         self.deeper(|walker| {
             walker.hooks.expr(&walker.context, expr);
             walker.context.parents.push(Node::Expr(expr));
