@@ -1,5 +1,6 @@
 //! The floor heaplint's speed is measured against: find, read, decode and parse the same files
-//! `heaplint check` would, in parallel on the same thread pool, and do nothing else.
+//! `heaplint check` would, with the same discovery, in parallel on the same thread pool, and do
+//! nothing else.
 //!
 //!     cargo run --release --example parse_only -- [--show-files] [--isolated] PATH...
 //!
@@ -48,7 +49,14 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let discovered = match discover::discover(&paths, &resolver, false) {
+    // Built before discovery, as `check_paths` does, which walks directories on it.
+    let pool = heaplint::checking_pool();
+    let discover = || discover::discover(&paths, &resolver, false);
+    let discovered = match &pool {
+        Ok(pool) => pool.install(discover),
+        Err(_) => discover(),
+    };
+    let discovered = match discovered {
         Ok(discovered) => discovered,
         Err(error) => {
             eprintln!("parse_only: {error}");
@@ -75,7 +83,7 @@ fn main() -> ExitCode {
             .filter(|(path, _)| !parse(path))
             .count()
     };
-    let failed = match heaplint::checking_pool() {
+    let failed = match &pool {
         Ok(pool) => pool.install(parse_all),
         Err(_) => parse_all(),
     };
