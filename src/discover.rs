@@ -493,6 +493,71 @@ fn is_normal(path: &Path) -> bool {
 mod tests {
     use super::*;
 
+    fn write(root: &Path, path: &str, contents: &str) {
+        let path = root.join(path);
+        let parent = path.parent().expect("parent");
+        std::fs::create_dir_all(parent).expect("mkdir");
+        std::fs::write(path, contents).expect("write");
+    }
+
+    fn paths(discovered: &Discovered) -> Vec<&Path> {
+        discovered
+            .files
+            .iter()
+            .map(|(path, _)| path.as_path())
+            .collect()
+    }
+
+    #[test]
+    fn a_walk_on_a_pool_finds_what_a_walk_in_turn_finds() {
+        let dir = tempfile::TempDir::new().expect("tempdir");
+        let root = dir.path();
+        for top in ["a", "b", "c.py", "d"] {
+            for below in [
+                "x.py", "y/z.pyi", "y/gen.py", "y/w/v.py", "env/e.py", ".h/h.py",
+            ] {
+                write(root, &format!("{top}/{below}"), "x = 1\n");
+            }
+            write(root, &format!("{top}/env/pyvenv.cfg"), "home = /usr\n");
+        }
+        write(root, ".gitignore", "gen.py\n");
+        write(root, "b/y/.gitignore", "!gen.py\n");
+        write(root, "d/heaplint.toml", "extend-exclude = [\"w\"]\n");
+        let resolver = Resolver::new(crate::resolve::ConfigSource::Nearest, Default::default())
+            .expect("resolver");
+        let paths_in = [root.to_path_buf()];
+        let in_turn = discover(&paths_in, &resolver, false).expect("discovers");
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .expect("pool");
+        for _ in 0..10 {
+            let on_pool = pool
+                .install(|| discover(&paths_in, &resolver, false))
+                .expect("discovers");
+            assert_eq!(paths(&on_pool), paths(&in_turn));
+        }
+        let found: Vec<PathBuf> = paths(&in_turn)
+            .iter()
+            .map(|path| path.strip_prefix(root).expect("below").to_path_buf())
+            .collect();
+        let expected = [
+            "a/x.py",
+            "a/y/w/v.py",
+            "a/y/z.pyi",
+            "b/x.py",
+            "b/y/gen.py",
+            "b/y/w/v.py",
+            "b/y/z.pyi",
+            "c.py/x.py",
+            "c.py/y/w/v.py",
+            "c.py/y/z.pyi",
+            "d/x.py",
+            "d/y/z.pyi",
+        ];
+        assert_eq!(found, expected.map(PathBuf::from));
+    }
+
     #[test]
     fn normalise_drops_dots() {
         assert_eq!(normalise(Path::new("./a/./b.py")), PathBuf::from("a/b.py"));
