@@ -216,32 +216,25 @@ impl<'r> Walk<'r> {
         let resolved = match self.resolve(&directory, &listing) {
             Ok(resolved) => resolved,
             Err(error) => {
-                let mut config_errors =
-                    (self.config_errors.lock()).unwrap_or_else(PoisonError::into_inner);
-                config_errors.push((directory.path, error));
+                (self
+                    .config_errors
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner))
+                .push((directory.path, error));
                 return Vec::new();
             }
         };
-        let ignores = IgnoreChain::entering(directory.ignores.clone(), &directory, &listing);
-        let admits = |name: &OsStr, is_dir: bool| -> Option<PathBuf> {
-            let absolute = directory.absolute.join(name);
-            let ignored =
-                resolved.respect_gitignore && IgnoreChain::ignores(&ignores, &absolute, is_dir);
-            (!ignored && !resolved.excludes_entry(&absolute, is_dir)).then_some(absolute)
+        let inside = Inside {
+            ignores: IgnoreChain::entering(directory.ignores.clone(), &directory, &listing),
+            directory,
+            resolved,
         };
         let files = (listing.python_files.iter())
-            .filter(|name| admits(name, false).is_some())
-            .map(|name| (directory.child(name), resolved.clone()))
+            .filter(|name| inside.admits(name, false).is_some())
+            .map(|name| (inside.directory.child(name), inside.resolved.clone()))
             .collect();
         let subdirectories = (listing.directories.iter())
-            .filter_map(|name| {
-                admits(name, true).map(|absolute| Directory {
-                    path: directory.child(name),
-                    absolute,
-                    parent: Some(resolved.clone()),
-                    ignores: ignores.clone(),
-                })
-            })
+            .filter_map(|name| inside.subdirectory(name))
             .collect();
         self.record(files, listing.errors);
         subdirectories
@@ -284,6 +277,37 @@ impl<'r> Walk<'r> {
     }
 }
 
+/// What decides which of a directory's entries the walk keeps.
+struct Inside {
+    directory: Directory,
+    /// The configuration governing the directory's entries.
+    resolved: Arc<Resolved>,
+    /// The `.gitignore` matchers in force for them, the directory's own included.
+    ignores: Option<Arc<IgnoreChain>>,
+}
+
+impl Inside {
+    /// The absolute path of the entry `name` unless `.gitignore` or the configuration
+    /// excludes it.
+    fn admits(&self, name: &OsStr, is_dir: bool) -> Option<PathBuf> {
+        let absolute = self.directory.absolute.join(name);
+        let ignored = self.resolved.respect_gitignore
+            && IgnoreChain::ignores(&self.ignores, &absolute, is_dir);
+        (!ignored && !self.resolved.excludes_entry(&absolute, is_dir)).then_some(absolute)
+    }
+
+    /// The subdirectory `name`, to read unless it is excluded.
+    fn subdirectory(&self, name: &OsStr) -> Option<Directory> {
+        let absolute = self.admits(name, true)?;
+        Some(Directory {
+            path: self.directory.child(name),
+            absolute,
+            parent: Some(self.resolved.clone()),
+            ignores: self.ignores.clone(),
+        })
+    }
+}
+
 /// What one read of a directory tells the walk.
 #[derive(Default)]
 struct Listing {
@@ -308,16 +332,26 @@ impl Listing {
     fn read(directory: &Directory) -> std::io::Result<Listing> {
         let mut listing = Listing::default();
         for entry in std::fs::read_dir(&directory.path)? {
-            let entry = entry.and_then(|entry| entry.file_type().map(|kind| (entry, kind)));
-            match entry {
-                Ok((entry, kind)) => listing.add(&entry, kind),
+            let entry = match entry {
+                Ok(entry) => entry,
                 Err(error) => {
-                    let reason = walk_error_reason(&error, &directory.path);
-                    listing.errors.push((directory.path.clone(), reason));
+                    listing.add_error(directory.path.clone(), &error);
+                    continue;
                 }
+            };
+            // On Linux the type comes with the name; only a file system that does not say
+            // costs a look, which can fail.
+            match entry.file_type() {
+                Ok(kind) => listing.add(&entry, kind),
+                Err(error) => listing.add_error(directory.child(&entry.file_name()), &error),
             }
         }
         Ok(listing)
+    }
+
+    fn add_error(&mut self, path: PathBuf, error: &std::io::Error) {
+        let reason = walk_error_reason(error, &path);
+        self.errors.push((path, reason));
     }
 
     fn add(&mut self, entry: &DirEntry, kind: FileType) {
