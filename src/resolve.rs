@@ -4,8 +4,10 @@
 //! `--isolated` ignores them all; the command line's flags then override the file's.
 //!
 //! A [`Resolver`] loads each configuration file once and remembers, per directory, which one
-//! governs it, so a walk asks one hash lookup per entry. Relative globs and paths resolve
-//! against the configuration file's directory (the current directory without one).
+//! governs it. A walk asks once per directory, and it looks on disk only in a directory whose
+//! listing holds a configuration file's name ([`Resolver::for_listed_directory`]). Relative
+//! globs and paths resolve against the configuration file's directory (the current directory
+//! without one).
 
 use std::collections::HashMap;
 use std::fmt;
