@@ -80,10 +80,11 @@ build() {
 
 # The Python files ruff would check in $1 that heaplint would not, as ruff --extend-exclude
 # options (ruff skips only some hidden directories, heaplint all of them). Fails if heaplint
-# would check a file ruff would not: then ruff cannot be made to see the same files.
+# would check a file ruff would not: then ruff cannot be made to see the same files. Both list
+# their files with --isolated, as they are timed.
 ruff_excludes() {
     local tree=$1
-    "$parse_only" --show-files "$tree" | sort >"$work/heaplint.files"
+    "$parse_only" --show-files --isolated "$tree" | sort >"$work/heaplint.files"
     "$ruff" check --isolated --show-files "$tree" | grep -E '\.pyi?$' | sort >"$work/ruff.files"
     if [[ -n $(comm -23 "$work/heaplint.files" "$work/ruff.files") ]]; then
         comm -23 "$work/heaplint.files" "$work/ruff.files" | head >&2
@@ -102,14 +103,15 @@ peak_rss() {
     done | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 
-# Times and measures the three tools on tree $2, named $1; leaves $work/$1.json and .rss.
+# Times and measures the three tools on tree $2, named $1; leaves $work/$1.json and .rss. All
+# three run with --isolated: no configuration file read, so they do the same discovery work.
 measure() {
     local name=$1 tree=$2 excludes heaplint_cmd ruff_cmd parse_cmd
     excludes=$(ruff_excludes "$tree")
     heaplint_cmd="$(printf %q "$heaplint") check --isolated --output-format concise $(printf %q "$tree")"
     ruff_cmd="$(printf %q "$ruff") check --isolated --no-cache --select $RUFF_RULES"
     ruff_cmd+=" --output-format concise $excludes$(printf %q "$tree")"
-    parse_cmd="$(printf %q "$parse_only") $(printf %q "$tree")"
+    parse_cmd="$(printf %q "$parse_only") --isolated $(printf %q "$tree")"
     echo "bench: $name: $(wc -l <"$work/heaplint.files") files" >&2
     hyperfine --shell bash --runs "$runs" --warmup "$warmup" --ignore-failure --style basic \
         --export-json "$work/$name.json" \

@@ -1,12 +1,15 @@
 //! The floor heaplint's speed is measured against: find, read, decode and parse the same files
-//! `heaplint check` would, in parallel on the same thread pool, and do nothing else.
+//! `heaplint check` would, with the same discovery, in parallel on the same thread pool, and do
+//! nothing else.
 //!
-//!     cargo run --release --example parse_only -- [--show-files] PATH...
+//!     cargo run --release --example parse_only -- [--show-files] [--isolated] PATH...
 //!
 //! It prints how many files it parsed and how many had syntax errors; with `--show-files`, the
 //! files `heaplint check` would check, one per line, instead (as `ruff check --show-files`
-//! does, so that `bench/run.sh` can check that both tools see the same files). `bench/run.sh`
-//! times it beside heaplint and ruff.
+//! does, so that `bench/run.sh` can check that both tools see the same files). With
+//! `--isolated`, no configuration file is read, as `heaplint check --isolated`: the benchmark
+//! runs heaplint and ruff that way, and the floor must do the same discovery work they do.
+//! `bench/run.sh` times it beside heaplint and ruff.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -23,21 +26,37 @@ use heaplint::source::SourceFile;
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 fn main() -> ExitCode {
-    let mut paths: Vec<PathBuf> = std::env::args_os().skip(1).map(PathBuf::from).collect();
-    let show_files = paths
-        .first()
-        .is_some_and(|first| first.as_os_str() == "--show-files");
-    if show_files {
-        paths.remove(0);
+    let mut args = std::env::args_os().skip(1).peekable();
+    let (mut show_files, mut isolated) = (false, false);
+    // Flags come before the paths, so a path is never mistaken for one.
+    while let Some(flag) = args.next_if(|arg| arg == "--show-files" || arg == "--isolated") {
+        if flag == "--show-files" {
+            show_files = true;
+        } else {
+            isolated = true;
+        }
     }
-    let resolver = match Resolver::new(ConfigSource::Nearest, Overrides::default()) {
+    let paths: Vec<PathBuf> = args.map(PathBuf::from).collect();
+    let source = if isolated {
+        ConfigSource::Isolated
+    } else {
+        ConfigSource::Nearest
+    };
+    let resolver = match Resolver::new(source, Overrides::default()) {
         Ok(resolver) => resolver,
         Err(error) => {
             eprintln!("parse_only: {error}");
             return ExitCode::from(2);
         }
     };
-    let discovered = match discover::discover(&paths, &resolver, false) {
+    // Built before discovery, as `check_paths` does, which walks directories on it.
+    let pool = heaplint::checking_pool();
+    let discover = || discover::discover(&paths, &resolver, false);
+    let discovered = match &pool {
+        Ok(pool) => pool.install(discover),
+        Err(_) => discover(),
+    };
+    let discovered = match discovered {
         Ok(discovered) => discovered,
         Err(error) => {
             eprintln!("parse_only: {error}");
@@ -64,7 +83,7 @@ fn main() -> ExitCode {
             .filter(|(path, _)| !parse(path))
             .count()
     };
-    let failed = match heaplint::checking_pool() {
+    let failed = match &pool {
         Ok(pool) => pool.install(parse_all),
         Err(_) => parse_all(),
     };

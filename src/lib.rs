@@ -62,17 +62,22 @@ pub fn check_paths(
     resolver: &Resolver,
     force_exclude: bool,
 ) -> Result<Vec<FileReport>, ConfigError> {
-    let discovered = discover::discover(paths, resolver, force_exclude)?;
+    let pool = checking_pool();
+    let discover = || discover::discover(paths, resolver, force_exclude);
+    let discovered = match &pool {
+        // On the pool, discovery reads directories in parallel.
+        Ok(pool) => pool.install(discover)?,
+        Err(_) => discover()?,
+    };
     let packages = Packages::of(discovered.files.iter().map(|(path, _)| path.as_path()));
     let check_one = |(path, resolved): &(PathBuf, std::sync::Arc<resolve::Resolved>)| {
         let settings = resolved.settings_for(&resolver.absolute(path));
         check_file(path, &settings, &packages)
     };
     let check_all = || -> Vec<Checked> { discovered.files.par_iter().map(check_one).collect() };
-    let pool = checking_pool();
     let mut checked = match &pool {
         Ok(pool) => pool.install(check_all),
-        // Without threads, check on this one: slower, same result.
+        // Without threads, walk and check on this one: slower, same result.
         Err(_) => discovered.files.iter().map(check_one).collect(),
     };
     checked.extend(discovered.errors.iter().map(|(path, error)| Checked {

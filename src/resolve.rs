@@ -4,8 +4,10 @@
 //! `--isolated` ignores them all; the command line's flags then override the file's.
 //!
 //! A [`Resolver`] loads each configuration file once and remembers, per directory, which one
-//! governs it, so a walk asks one hash lookup per entry. Relative globs and paths resolve
-//! against the configuration file's directory (the current directory without one).
+//! governs it. A walk asks once per directory, and it looks on disk only in a directory whose
+//! listing holds a configuration file's name ([`Resolver::for_listed_directory`]). Relative
+//! globs and paths resolve against the configuration file's directory (the current directory
+//! without one).
 
 use std::collections::HashMap;
 use std::fmt;
@@ -18,11 +20,18 @@ use serde::Deserialize;
 use crate::config::{
     HotLoop, Options, RuleSelection, Settings, TargetVersion, minimum_python, rules_matching,
 };
-use crate::discover::{is_skipped_directory, normalise};
+use crate::discover::{has_skipped_name, is_virtual_environment, normalise};
 use crate::rules::Rule;
 
 /// Configuration file names looked for in each directory, the first found winning.
 const CONFIG_FILES: [&str; 3] = [".heaplint.toml", "heaplint.toml", "pyproject.toml"];
+
+/// Whether a file named `name` may be a configuration file: a walk that has listed a
+/// directory and met no such name knows it governs nothing (see
+/// [`Resolver::for_listed_directory`]).
+pub fn is_config_file_name(name: &std::ffi::OsStr) -> bool {
+    CONFIG_FILES.iter().any(|config| name == *config)
+}
 
 /// What the command line says about configuration files.
 #[derive(Clone, Debug, Default)]
@@ -138,8 +147,20 @@ impl Resolved {
     /// Whether `exclude`/`extend-exclude` (or the defaults) exclude `path`, absolute and
     /// normalised.
     pub fn is_excluded(&self, path: &Path, is_dir: bool) -> bool {
-        (self.default_excludes && is_dir && is_skipped_directory(path))
-            || self.excludes.matches(path)
+        self.excludes_entry(path, is_dir)
+            || (is_dir && self.excludes_virtual_environments() && is_virtual_environment(path))
+    }
+
+    /// [`Resolved::is_excluded`] without looking inside a directory: a walk learns whether a
+    /// directory is a virtual environment from its listing, and asks
+    /// [`Resolved::excludes_virtual_environments`] then.
+    pub fn excludes_entry(&self, path: &Path, is_dir: bool) -> bool {
+        (self.default_excludes && is_dir && has_skipped_name(path)) || self.excludes.matches(path)
+    }
+
+    /// Whether directories holding a `pyvenv.cfg` are excluded.
+    pub fn excludes_virtual_environments(&self) -> bool {
+        self.default_excludes
     }
 }
 
@@ -220,6 +241,33 @@ impl Resolver {
             cache.insert(dir, found.clone());
         }
         Ok(found)
+    }
+
+    /// The configuration governing what is inside `dir` (absolute and normalised), for a walk
+    /// that has listed `dir` and knows `parent`, the configuration governing the directory
+    /// `dir` is in. Unless one of `dir`'s names is a configuration file's
+    /// ([`is_config_file_name`]), `dir` is governed as its parent is, and nothing is looked up
+    /// on disk: a walk asks this for every directory it reads.
+    pub fn for_listed_directory(
+        &self,
+        dir: &Path,
+        parent: &Arc<Resolved>,
+        lists_config_file_name: bool,
+    ) -> Result<Arc<Resolved>, ConfigError> {
+        if !lists_config_file_name || !matches!(self.source, ConfigSource::Nearest) {
+            return Ok(parent.clone());
+        }
+        let mut cache = self.by_directory.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(resolved) = cache.get(dir) {
+            return Ok(resolved.clone());
+        }
+        let resolved = match find_config(dir)? {
+            Some(loaded) => Arc::new(resolve(loaded, &self.overrides)?),
+            // A `pyproject.toml` without `[tool.heaplint]`, or a directory of that name.
+            None => parent.clone(),
+        };
+        cache.insert(dir.to_path_buf(), resolved.clone());
+        Ok(resolved)
     }
 }
 

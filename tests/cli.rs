@@ -372,3 +372,127 @@ fn rule_subcommand_shows_documentation() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn the_innermost_gitignore_with_an_opinion_decides() {
+    let dir = TempDir::new().expect("tempdir");
+    let root = dir.path();
+    for path in [
+        "x.gen.py",
+        "a/keep.gen.py",
+        "a/x.gen.py",
+        "a/b/keep.gen.py",
+        "a/b/c/keep.gen.py",
+        "a/b/c/own.py",
+        "odd/o.py",
+    ] {
+        write(root, path, HABIT);
+    }
+    write(root, ".gitignore", "*.gen.py\n");
+    write(root, "a/.gitignore", "!keep.gen.py\n");
+    write(root, "a/b/.gitignore", "keep.gen.py\n");
+    // A directory named `.gitignore` is no ignore file.
+    fs::create_dir_all(root.join("odd/.gitignore")).expect("mkdir");
+    let (lines, _) = concise(root, &["."]);
+    let files: Vec<&str> = lines
+        .iter()
+        .map(|l| l.split(':').next().unwrap_or_default())
+        .collect();
+    assert_eq!(files, ["a/b/c/own.py", "a/keep.gen.py", "odd/o.py"]);
+}
+
+#[test]
+fn git_info_exclude_applies_at_repository_roots() {
+    let dir = TempDir::new().expect("tempdir");
+    let root = dir.path();
+    write(root, ".git/info/exclude", "local_only.py\n");
+    write(root, "nested/.git/info/exclude", "nested_only.py\n");
+    // Only at a repository root is `.git/info/exclude` read.
+    write(root, "plain/git/info/exclude", "plain.py\n");
+    for path in [
+        "local_only.py",
+        "src/local_only.py",
+        "src/own.py",
+        "nested/nested_only.py",
+        "nested/local_only.py",
+        "nested/own.py",
+        "plain/plain.py",
+        "nested_only.py",
+    ] {
+        write(root, path, HABIT);
+    }
+    let files = |cwd: &Path| -> Vec<String> {
+        let (lines, _) = concise(cwd, &["."]);
+        lines
+            .iter()
+            .map(|l| l.split(':').next().unwrap_or_default().to_string())
+            .collect()
+    };
+    assert_eq!(
+        files(root),
+        [
+            "nested/own.py",
+            "nested_only.py",
+            "plain/plain.py",
+            "src/own.py"
+        ]
+    );
+    // Walked from below the repository root, whose exclusions still apply.
+    assert_eq!(files(&root.join("src")), ["own.py"]);
+}
+
+#[test]
+fn virtual_environments_are_known_by_their_pyvenv_cfg_file() {
+    let dir = TempDir::new().expect("tempdir");
+    let root = dir.path();
+    write(root, "env/pyvenv.cfg", "home = /usr\n");
+    write(root, "env/lib/x.py", HABIT);
+    // A directory named `pyvenv.cfg` does not make one.
+    fs::create_dir_all(root.join("notenv/pyvenv.cfg")).expect("mkdir");
+    write(root, "notenv/x.py", HABIT);
+    write(root, "own.py", HABIT);
+    #[cfg(unix)]
+    {
+        // A link to a `pyvenv.cfg` file does.
+        write(root, "shared.cfg", "home = /usr\n");
+        fs::create_dir_all(root.join("linked")).expect("mkdir");
+        std::os::unix::fs::symlink("../shared.cfg", root.join("linked/pyvenv.cfg"))
+            .expect("symlink");
+        write(root, "linked/x.py", HABIT);
+    }
+    let files = |args: &[&str]| -> Vec<String> {
+        let (lines, _) = concise(root, args);
+        lines
+            .iter()
+            .map(|l| l.split(':').next().unwrap_or_default().to_string())
+            .collect()
+    };
+    assert_eq!(files(&["."]), ["notenv/x.py", "own.py"]);
+    // Named on the command line, a virtual environment is walked.
+    assert_eq!(files(&["env"]), ["env/lib/x.py"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn symbolic_links_met_while_walking_are_not_followed() {
+    use std::os::unix::fs::symlink;
+    let dir = TempDir::new().expect("tempdir");
+    let root = dir.path();
+    write(root, "elsewhere/real.py", HABIT);
+    write(root, "tree/own.py", HABIT);
+    symlink("../elsewhere/real.py", root.join("tree/link.py")).expect("symlink");
+    symlink("../elsewhere", root.join("tree/linked_dir")).expect("symlink");
+    let (lines, _) = concise(root, &["tree"]);
+    let files: Vec<&str> = lines
+        .iter()
+        .map(|l| l.split(':').next().unwrap_or_default())
+        .collect();
+    assert_eq!(files, ["tree/own.py"]);
+    // Named on the command line, both are followed.
+    let (lines, _) = concise(root, &["tree/link.py", "tree/linked_dir"]);
+    let files: Vec<&str> = lines
+        .iter()
+        .map(|l| l.split(':').next().unwrap_or_default())
+        .collect();
+    assert_eq!(files, ["tree/link.py", "tree/linked_dir/real.py"]);
+}

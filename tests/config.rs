@@ -419,3 +419,65 @@ fn stdin_filename_picks_the_configuration() {
     let excluded = run(&["--force-exclude", "--stdin-filename", "gen/x.py", "-"]);
     assert!(!excluded.contains("MEM"), "{excluded}");
 }
+
+#[test]
+fn a_directory_without_a_configuration_of_its_own_is_governed_as_its_parent() {
+    let dir = TempDir::new().expect("tempdir");
+    let root = dir.path();
+    write(root, "heaplint.toml", "extend-exclude = [\"drop.py\"]\n");
+    // A `pyproject.toml` without `[tool.heaplint]` is no configuration, and neither is a
+    // directory with a configuration file's name.
+    write(root, "plain/pyproject.toml", "[project]\nname = \"x\"\n");
+    fs::create_dir_all(root.join("odd/heaplint.toml")).expect("mkdir");
+    write(root, "own/pyproject.toml", "[tool.heaplint]\n");
+    for dir in ["", "plain/", "plain/deeper/", "odd/", "own/", "own/deeper/"] {
+        write(root, &format!("{dir}drop.py"), TWO);
+        write(root, &format!("{dir}keep.py"), TWO);
+    }
+    let (lines, _) = findings(root, &["--select", "MEM101"]);
+    assert_eq!(
+        lines,
+        [
+            "keep.py:MEM101",
+            "odd/keep.py:MEM101",
+            "own/deeper/drop.py:MEM101",
+            "own/deeper/keep.py:MEM101",
+            "own/drop.py:MEM101",
+            "own/keep.py:MEM101",
+            "plain/deeper/keep.py:MEM101",
+            "plain/keep.py:MEM101",
+        ]
+    );
+}
+
+#[test]
+fn gitignore_files_apply_below_a_directory_that_does_not_respect_them() {
+    let dir = TempDir::new().expect("tempdir");
+    let root = dir.path();
+    write(root, ".gitignore", "gen_*.py\n");
+    write(root, "a/heaplint.toml", "respect-gitignore = false\n");
+    write(root, "a/b/c/heaplint.toml", "");
+    for path in ["gen_0.py", "a/gen_1.py", "a/b/gen_2.py", "a/b/c/gen_3.py"] {
+        write(root, path, TWO);
+    }
+    let (lines, _) = findings(root, &["--select", "MEM101"]);
+    assert_eq!(lines, ["a/b/gen_2.py:MEM101", "a/gen_1.py:MEM101"]);
+}
+
+#[test]
+fn of_several_unusable_configurations_the_first_in_path_order_is_reported() {
+    let dir = TempDir::new().expect("tempdir");
+    let root = dir.path();
+    write(root, "zzz/deep/heaplint.toml", "selct = [\"MEM1\"]\n");
+    write(root, "aaa/deeper/heaplint.toml", "selct = [\"MEM1\"]\n");
+    write(root, "aaa/deeper/a.py", TWO);
+    write(root, "mmm/heaplint.toml", "selct = [\"MEM1\"]\n");
+    write(root, "zzz/deep/z.py", TWO);
+    // Directories are read in parallel; the report must not depend on which came first.
+    for _ in 0..5 {
+        let output = heaplint(root).arg("check").output().expect("runs");
+        assert_eq!(output.status.code(), Some(2));
+        let stderr = String::from_utf8(output.stderr).expect("utf-8");
+        assert!(stderr.contains("aaa/deeper/heaplint.toml"), "{stderr}");
+    }
+}

@@ -702,6 +702,37 @@ fn unreadable_directories_are_reported_during_a_walk() {
     );
 }
 
+/// Even root cannot read a directory whose path is longer than the system allows, so this runs
+/// for every user, unlike the test above.
+#[cfg(unix)]
+#[test]
+fn directories_too_deep_to_name_are_reported_during_a_walk() {
+    let dir = TempDir::new().expect("tempdir");
+    write(dir.path(), "ok.py", HABIT);
+    // 25 levels of 200-byte names: 5,025 bytes, past Linux's PATH_MAX of 4,096. Made from a
+    // shell that descends as it goes, as no path names the bottom; `cd -P`, as a logical `cd`
+    // fails once the path it keeps is too long.
+    let name = "d".repeat(200);
+    let script =
+        format!("for _ in $(seq 25); do mkdir {name} && cd -P {name} || exit 1; done; : > deep.py");
+    let made = std::process::Command::new("sh")
+        .args(["-c", &script])
+        .current_dir(dir.path())
+        .status()
+        .is_ok_and(|status| status.success());
+    assert!(made, "could not make the deep tree");
+    let (lines, code) = concise(dir.path(), &["."]);
+    assert_eq!(code, 1);
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    // The first directory whose path is too long: 21 levels, 4,220 bytes.
+    let too_long = vec![name.as_str(); 21].join("/");
+    assert_eq!(
+        lines[0],
+        format!("{too_long}:1:1: OSError: File name too long (os error 36)")
+    );
+    assert!(lines[1].starts_with("ok.py:2:12: MEM101"), "{lines:?}");
+}
+
 /// A run of `format` over `file` in `dir`, its report written to a file and returned.
 fn report(dir: &Path, format: &str, file: &str) -> String {
     let out = dir.join(format!("report.{format}"));
