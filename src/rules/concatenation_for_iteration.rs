@@ -119,12 +119,7 @@ fn constant_tuple_length(expr: &Expr) -> Option<u64> {
 
 fn is_constant(expr: &Expr) -> bool {
     match expr {
-        Expr::StringLiteral(_)
-        | Expr::BytesLiteral(_)
-        | Expr::NumberLiteral(_)
-        | Expr::BooleanLiteral(_)
-        | Expr::NoneLiteral(_)
-        | Expr::EllipsisLiteral(_) => true,
+        _ if expr.is_literal_expr() => true,
         Expr::UnaryOp(ast::ExprUnaryOp { operand, .. }) => is_constant(operand),
         Expr::Tuple(_) => constant_tuple_length(expr).is_some(),
         _ => false,

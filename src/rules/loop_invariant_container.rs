@@ -132,12 +132,7 @@ fn all_constant<'e>(exprs: impl Iterator<Item = &'e Expr>) -> Option<u64> {
 
 fn is_constant(expr: &Expr) -> bool {
     match expr {
-        Expr::StringLiteral(_)
-        | Expr::BytesLiteral(_)
-        | Expr::NumberLiteral(_)
-        | Expr::BooleanLiteral(_)
-        | Expr::NoneLiteral(_)
-        | Expr::EllipsisLiteral(_) => true,
+        _ if expr.is_literal_expr() => true,
         Expr::UnaryOp(ast::ExprUnaryOp { operand, .. }) => {
             matches!(operand.as_ref(), Expr::NumberLiteral(_))
         }
