@@ -62,13 +62,9 @@ pub fn check_paths(
     resolver: &Resolver,
     force_exclude: bool,
 ) -> Result<Vec<FileReport>, ConfigError> {
-    let pool = checking_pool();
-    let discover = || discover::discover(paths, resolver, force_exclude);
-    let discovered = match &pool {
-        // On the pool, discovery reads directories in parallel.
-        Ok(pool) => pool.install(discover)?,
-        Err(_) => discover()?,
-    };
+    let pool = checking_pool().ok();
+    // On the pool, discovery reads directories in parallel.
+    let discovered = on(&pool, || discover::discover(paths, resolver, force_exclude))?;
     let packages = Packages::of(discovered.files.iter().map(|(path, _)| path.as_path()));
     let check_one = |(path, resolved): &(PathBuf, std::sync::Arc<resolve::Resolved>)| {
         let settings = resolved.settings_for(&resolver.absolute(path));
@@ -76,9 +72,9 @@ pub fn check_paths(
     };
     let check_all = || -> Vec<Checked> { discovered.files.par_iter().map(check_one).collect() };
     let mut checked = match &pool {
-        Ok(pool) => pool.install(check_all),
+        Some(pool) => pool.install(check_all),
         // Without threads, walk and check on this one: slower, same result.
-        Err(_) => discovered.files.iter().map(check_one).collect(),
+        None => discovered.files.iter().map(check_one).collect(),
     };
     checked.extend(discovered.errors.iter().map(|(path, error)| Checked {
         report: FileReport::failed(
@@ -89,13 +85,17 @@ pub fn check_paths(
         facts: None,
     }));
     // On the pool, the join spreads its per-file work over the same threads.
-    let finish = || project::finish(checked, place_repository_finding);
-    let mut reports = match &pool {
-        Ok(pool) => pool.install(finish),
-        Err(_) => finish(),
-    };
+    let mut reports = on(&pool, || project::finish(checked, place_repository_finding));
     reports.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(reports)
+}
+
+/// Runs `work` on `pool`, or here when there is none.
+fn on<T: Send>(pool: &Option<rayon::ThreadPool>, work: impl FnOnce() -> T + Send) -> T {
+    match pool {
+        Some(pool) => pool.install(work),
+        None => work(),
+    }
 }
 
 /// The thread pool files are checked on: one thread per core, each with a stack deep code fits in.
@@ -121,10 +121,7 @@ fn on_checking_thread<T: Send>(check: impl FnOnce() -> T + Send) -> T {
     if ON_CHECKING_THREAD.get() {
         return check();
     }
-    match checking_threads().num_threads(1).build() {
-        Ok(pool) => pool.install(check),
-        Err(_) => check(),
-    }
+    on(&checking_threads().num_threads(1).build().ok(), check)
 }
 
 /// Checks source read from standard input as the file `name` (`-` without

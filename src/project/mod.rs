@@ -52,7 +52,7 @@ pub struct Checked {
 /// its file and puts it where its candidate was placed.
 pub fn finish(
     checked: Vec<Checked>,
-    place: impl Fn(&FileFacts, Finding, Placement) -> crate::diagnostic::Diagnostic + Sync,
+    place: impl Fn(&FileFacts, Finding, Placement) -> crate::diagnostic::Diagnostic,
 ) -> Vec<FileReport> {
     // The last names calls may end in to reach a candidate: its own, or a re-exported alias.
     // Most calls end in another name and are dismissed before building any qualified name.

@@ -8,9 +8,7 @@
 //! through an [`Observer`], so the two cannot disagree about where a node is.
 
 use ruff_python_ast::visitor::{self, Visitor};
-use ruff_python_ast::{
-    self as ast, Comprehension, ExceptHandler, Expr, ExprContext, Identifier, Pattern, Stmt,
-};
+use ruff_python_ast::{self as ast, Comprehension, ExceptHandler, Expr, Identifier, Pattern, Stmt};
 use ruff_text_size::{Ranged, TextRange};
 
 use super::{BindingKind, LoopId, LoopNode, ScopeId, ScopeNode, SemanticModel};
@@ -671,11 +669,6 @@ impl<'a, H: Hooks<'a>> Walker<'a, H> {
                 self.comprehension(expr, generators, &elements);
             }
             Expr::Named(named) => self.named_expr(named),
-            // Stores are bound by the statement that owns the target, with the right kind.
-            Expr::Name(ast::ExprName {
-                ctx: ExprContext::Store | ExprContext::Del,
-                ..
-            }) => {}
             _ => visitor::walk_expr(self, expr),
         }
     }
@@ -707,7 +700,8 @@ impl<'a, H: Hooks<'a>> Visitor<'a> for Walker<'a, H> {
         if expr.is_literal_expr() {
             return;
         }
-        // A name has no children: its hook is all there is to it.
+        // A name has no children: its hook is all there is to it. (A stored name is bound by
+        // the statement that owns the target, with the right kind.)
         if expr.is_name_expr() {
             self.hooks.expr(&self.context, expr);
             return;
