@@ -46,6 +46,15 @@ fn concise(dir: &Path, args: &[&str]) -> (Vec<String>, i32) {
     (lines, output.status.code().unwrap_or(-1))
 }
 
+/// The file each concise line of a run reports on, in the order printed: one per finding.
+fn reported_files(dir: &Path, args: &[&str]) -> Vec<String> {
+    let (lines, _) = concise(dir, args);
+    lines
+        .iter()
+        .map(|line| line.split(':').next().unwrap_or_default().to_string())
+        .collect()
+}
+
 const HABIT: &str = "def f(x):\n    return x == None\n";
 const CLEAN: &str = "def f(x):\n    return x is None\n";
 
@@ -155,11 +164,7 @@ fn walks_skip_what_a_repository_never_lints() {
     write(root, "env/pyvenv.cfg", "home = /usr\n");
     write(root, ".gitignore", "ignored/\ngenerated_*.py\n");
     write(root, "src/.gitignore", "!keep_generated.py\n");
-    let (lines, _) = concise(root, &["."]);
-    let files: Vec<&str> = lines
-        .iter()
-        .map(|l| l.split(':').next().unwrap_or_default())
-        .collect();
+    let files = reported_files(root, &["."]);
     assert_eq!(
         files,
         ["src/app.py", "src/keep_generated.py", "src/stub.pyi"]
@@ -185,14 +190,10 @@ fn files_named_explicitly_are_always_checked() {
     write(dir.path(), "build/gen.py", HABIT);
     write(dir.path(), "scripts/tool", HABIT);
     write(dir.path(), ".gitignore", "build/\n");
-    let (lines, _) = concise(
+    let files = reported_files(
         dir.path(),
         &["build/gen.py", "scripts/tool", "./build/gen.py"],
     );
-    let files: Vec<&str> = lines
-        .iter()
-        .map(|l| l.split(':').next().unwrap_or_default())
-        .collect();
     assert_eq!(files, ["build/gen.py", "scripts/tool"]);
 }
 
@@ -393,11 +394,7 @@ fn the_innermost_gitignore_with_an_opinion_decides() {
     write(root, "a/b/.gitignore", "keep.gen.py\n");
     // A directory named `.gitignore` is no ignore file.
     fs::create_dir_all(root.join("odd/.gitignore")).expect("mkdir");
-    let (lines, _) = concise(root, &["."]);
-    let files: Vec<&str> = lines
-        .iter()
-        .map(|l| l.split(':').next().unwrap_or_default())
-        .collect();
+    let files = reported_files(root, &["."]);
     assert_eq!(files, ["a/b/c/own.py", "a/keep.gen.py", "odd/o.py"]);
 }
 
@@ -421,13 +418,7 @@ fn git_info_exclude_applies_at_repository_roots() {
     ] {
         write(root, path, HABIT);
     }
-    let files = |cwd: &Path| -> Vec<String> {
-        let (lines, _) = concise(cwd, &["."]);
-        lines
-            .iter()
-            .map(|l| l.split(':').next().unwrap_or_default().to_string())
-            .collect()
-    };
+    let files = |cwd: &Path| reported_files(cwd, &["."]);
     assert_eq!(
         files(root),
         [
@@ -460,13 +451,7 @@ fn virtual_environments_are_known_by_their_pyvenv_cfg_file() {
             .expect("symlink");
         write(root, "linked/x.py", HABIT);
     }
-    let files = |args: &[&str]| -> Vec<String> {
-        let (lines, _) = concise(root, args);
-        lines
-            .iter()
-            .map(|l| l.split(':').next().unwrap_or_default().to_string())
-            .collect()
-    };
+    let files = |args: &[&str]| reported_files(root, args);
     assert_eq!(files(&["."]), ["notenv/x.py", "own.py"]);
     // Named on the command line, a virtual environment is walked.
     assert_eq!(files(&["env"]), ["env/lib/x.py"]);
@@ -482,17 +467,9 @@ fn symbolic_links_met_while_walking_are_not_followed() {
     write(root, "tree/own.py", HABIT);
     symlink("../elsewhere/real.py", root.join("tree/link.py")).expect("symlink");
     symlink("../elsewhere", root.join("tree/linked_dir")).expect("symlink");
-    let (lines, _) = concise(root, &["tree"]);
-    let files: Vec<&str> = lines
-        .iter()
-        .map(|l| l.split(':').next().unwrap_or_default())
-        .collect();
+    let files = reported_files(root, &["tree"]);
     assert_eq!(files, ["tree/own.py"]);
     // Named on the command line, both are followed.
-    let (lines, _) = concise(root, &["tree/link.py", "tree/linked_dir"]);
-    let files: Vec<&str> = lines
-        .iter()
-        .map(|l| l.split(':').next().unwrap_or_default())
-        .collect();
+    let files = reported_files(root, &["tree/link.py", "tree/linked_dir"]);
     assert_eq!(files, ["tree/link.py", "tree/linked_dir/real.py"]);
 }
