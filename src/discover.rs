@@ -37,6 +37,12 @@ const SKIPPED_DIRECTORIES: &[&str] = &[
 /// The file whose presence makes a directory a virtual environment.
 const VIRTUAL_ENVIRONMENT_MARKER: &str = "pyvenv.cfg";
 
+/// A directory's ignore file, and what makes it a repository root; the root's own excludes
+/// are [`REPOSITORY_EXCLUDE`] below it.
+const GITIGNORE: &str = ".gitignore";
+const GIT_DIRECTORY: &str = ".git";
+const REPOSITORY_EXCLUDE: &str = ".git/info/exclude";
+
 /// What discovery found: files to check with the configuration governing each, and paths it
 /// could not look at.
 #[derive(Debug, Default)]
@@ -356,11 +362,12 @@ impl Listing {
 
     fn add(&mut self, entry: &DirEntry, kind: FileType) {
         let name = entry.file_name();
-        match name.as_encoded_bytes() {
-            b".gitignore" => self.has_gitignore = is_file(entry, kind),
-            b".git" => self.is_repository_root = true,
-            b"pyvenv.cfg" => self.is_virtual_environment = is_file(entry, kind),
-            _ => {}
+        if name == GITIGNORE {
+            self.has_gitignore = is_file(entry, kind);
+        } else if name == GIT_DIRECTORY {
+            self.is_repository_root = true;
+        } else if name == VIRTUAL_ENVIRONMENT_MARKER {
+            self.is_virtual_environment = is_file(entry, kind);
         }
         self.holds_config_file_name |= is_config_file_name(&name);
         if kind.is_dir() {
@@ -417,13 +424,15 @@ impl IgnoreChain {
     /// The matchers of the walk root's ancestors, which apply only inside one repository.
     fn of_ancestors(absolute_root: &Path) -> Option<Arc<IgnoreChain>> {
         let ancestors: Vec<&Path> = absolute_root.ancestors().skip(1).collect();
-        let repository = ancestors.iter().position(|dir| dir.join(".git").exists())?;
+        let repository = ancestors
+            .iter()
+            .position(|dir| dir.join(GIT_DIRECTORY).exists())?;
         ancestors[..=repository]
             .iter()
             .rev()
             .fold(None, |outer, dir| {
-                let gitignore = dir.join(".gitignore");
-                let exclude = dir.join(".git/info/exclude");
+                let gitignore = dir.join(GITIGNORE);
+                let exclude = dir.join(REPOSITORY_EXCLUDE);
                 let files = [gitignore, exclude].into_iter().filter(|f| f.is_file());
                 IgnoreChain::around(outer, load_gitignore(dir, files))
             })
@@ -436,10 +445,10 @@ impl IgnoreChain {
         listing: &Listing,
     ) -> Option<Arc<IgnoreChain>> {
         let dir = &directory.absolute;
-        let gitignore = listing.has_gitignore.then(|| dir.join(".gitignore"));
+        let gitignore = listing.has_gitignore.then(|| dir.join(GITIGNORE));
         // Only a repository root can have one, so only there is it looked for.
         let exclude = (listing.is_repository_root)
-            .then(|| dir.join(".git/info/exclude"))
+            .then(|| dir.join(REPOSITORY_EXCLUDE))
             .filter(|exclude| exclude.is_file());
         IgnoreChain::around(
             outer,
