@@ -8,15 +8,15 @@
 //! [`Finding`]s back through [`Checker::report`].
 
 use ruff_python_ast::{self as ast, Expr, ExprContext, Stmt};
-use ruff_text_size::TextRange;
+use ruff_text_size::{Ranged, TextRange};
 use rustc_hash::FxHashSet;
 
 use crate::config::Settings;
-use crate::model::{Iterations, Scenario};
+use crate::model::{Iterations, Place, Scenario, Unshown};
 use crate::project;
 use crate::rules::{self, Finding, Rule};
 use crate::semantic::walk::{Context, Node, Observer, ScopeClass, Snapshots};
-use crate::semantic::{LoopId, ScopeId, SemanticModel};
+use crate::semantic::{LoopId, LoopNode, ScopeId, SemanticModel};
 
 /// Notes, during the builder's walk, the nodes the enabled rules will look at.
 pub struct Recorder<'a> {
@@ -287,20 +287,38 @@ impl<'a> Checker<'a> {
         self.source.get(range.to_std_range()).unwrap_or_default()
     }
 
-    /// How often code directly in `loop_id` runs per call of its function (or per run of the
-    /// module): the trip counts of every loop around it, multiplied.
-    pub fn iterations(&self, loop_id: Option<LoopId>) -> Iterations {
-        self.iterations_of(self.model.loop_chain(loop_id))
+    /// How often code at `at`, directly in `loop_id`, runs per call of its function (or per
+    /// run of the module): the counts of every loop around it multiplied, each loop's share
+    /// of its branches applied.
+    pub fn iterations(&self, loop_id: Option<LoopId>, at: TextRange) -> Iterations {
+        iterations_of(&self.loop_factors(loop_id, at))
     }
 
-    /// The trip counts of `loops` multiplied; `--assume-iterations` for each one not known.
-    pub fn iterations_of(&self, loops: impl IntoIterator<Item = LoopId>) -> Iterations {
-        Iterations::of_loops(
-            loops.into_iter().map(|id| self.model.trip_count(id)),
-            self.settings.assume_iterations,
-        )
+    /// How many items iterating `expr`, evaluated in `scope`, yields: the size the source
+    /// shows, or a count it does not show, named after the expression.
+    pub fn items_of(&self, scope: ScopeId, expr: &Expr) -> Iterations {
+        match self.model.size_of(scope, expr) {
+            Some(items) => Iterations::shown(items),
+            None => Iterations::unshown(Unshown {
+                place: Place::Range(expr.range()),
+                what: match self.short_text(expr) {
+                    Some(text) => format!("the items of `{text}`"),
+                    None => "the items iterated".to_string(),
+                },
+            }),
+        }
     }
 
+    /// The source text of `expr` for a message, or `None` when it is too long or spans lines.
+    pub fn short_text(&self, expr: &Expr) -> Option<&'a str> {
+        let text = self.text(expr.range());
+        (text.len() <= 40 && !text.contains(['\n', '\r'])).then_some(text)
+    }
+
+    /// What each loop around code at `at` contributes to how often it runs, innermost first.
+    pub fn loop_factors(&self, loop_id: Option<LoopId>, at: TextRange) -> Vec<LoopFactor> {
+        loop_factors(self.model, self.source, loop_id, at)
+    }
     /// Why code in `loop_id` is hot, or `None` if it is not: nested deeply enough, or inside a
     /// loop known to run often enough.
     pub fn hotness(&self, loop_id: Option<LoopId>) -> Option<Hotness> {
@@ -320,6 +338,92 @@ impl<'a> Checker<'a> {
     pub fn first_hot_report(&mut self, loop_id: LoopId, key: &str) -> bool {
         let outermost = self.model.outermost_loop(loop_id);
         self.reported_hot_loads.insert((outermost, key.to_string()))
+    }
+}
+
+/// One loop's part in how often code inside it runs.
+#[derive(Clone, Debug)]
+pub struct LoopFactor {
+    pub loop_id: LoopId,
+    /// Its trip count, when the source shows it, else what the output calls it.
+    pub trips: Result<u64, Unshown>,
+    /// How many times the code runs per iteration of the loop: 1 for code every iteration
+    /// runs, 1/3 in one arm of `if/elif/else` (see [`SemanticModel::branch_share`]), 2 for
+    /// two statements doing the same thing.
+    pub weight: f64,
+}
+
+/// The factors of the loops around code at `at`, in `loop_id` and out, innermost first: each
+/// loop's trip count and the share of its iterations the code (or the next loop in) gets.
+pub fn loop_factors(
+    model: &SemanticModel,
+    source: &str,
+    loop_id: Option<LoopId>,
+    at: TextRange,
+) -> Vec<LoopFactor> {
+    let mut point = at;
+    model
+        .loop_chain(loop_id)
+        .map(|id| {
+            let share = model.branch_share(id, point);
+            let node = model.loop_(id).node;
+            point = node.range();
+            let trips = model
+                .trip_count(id)
+                .ok_or_else(|| unshown_loop(source, node));
+            LoopFactor {
+                loop_id: id,
+                trips,
+                weight: 1.0 / share as f64,
+            }
+        })
+        .collect()
+}
+
+/// How often the code the factors are for runs: their counts multiplied, weights applied.
+pub fn iterations_of(factors: &[LoopFactor]) -> Iterations {
+    let mut shown = 1u64;
+    let mut weight = 1.0f64;
+    let mut iterations = Iterations::SINGLE;
+    for factor in factors {
+        weight *= factor.weight;
+        match &factor.trips {
+            Ok(count) => shown = shown.saturating_mul(*count),
+            Err(unshown) => iterations.unshown_count.push(unshown.clone()),
+        }
+    }
+    iterations.count = weighted(shown, weight);
+    if weight < 1.0 {
+        iterations.shared_by = (1.0 / weight).round() as u64;
+    }
+    iterations
+}
+
+/// `count` times `weight`, rounded to the nearest; at least 1 when `count` is.
+fn weighted(count: u64, weight: f64) -> u64 {
+    if count == 0 || weight == 1.0 {
+        return count;
+    }
+    ((count as f64 * weight).round() as u64).max(1)
+}
+
+/// A loop whose count the source does not show, as the output names it.
+fn unshown_loop(source: &str, node: LoopNode) -> Unshown {
+    let iterable = node.iterable();
+    let range = iterable.map_or_else(|| node.range(), Ranged::range);
+    let text = iterable
+        .and_then(|iterable| source.get(iterable.range().to_std_range()))
+        .filter(|text| text.len() <= 40 && !text.contains(['\n', '\r']));
+    let what = match (node, text) {
+        (LoopNode::While(_), _) => "the `while` loop".to_string(),
+        (LoopNode::For(_), Some(text)) => format!("the loop over `{text}`"),
+        (LoopNode::For(_), None) => "the `for` loop".to_string(),
+        (LoopNode::Comprehension(_), Some(text)) => format!("the comprehension over `{text}`"),
+        (LoopNode::Comprehension(_), None) => "the comprehension".to_string(),
+    };
+    Unshown {
+        what,
+        place: Place::Range(range),
     }
 }
 

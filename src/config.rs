@@ -9,6 +9,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::Severity;
 use crate::rules::Rule;
 
 /// The CPython minor version whose behaviour the semantic model (builtins) and the cost model
@@ -126,6 +127,8 @@ pub struct Options {
     pub target_version: Option<TargetVersion>,
     pub assume_iterations: Option<u64>,
     pub hot_loop: Option<HotLoopOptions>,
+    pub min_severity: Option<Severity>,
+    pub fail_on: Option<Severity>,
 }
 
 /// `[tool.heaplint.hot-loop]`: the thresholds of [`HotLoop`], each optional.
@@ -146,35 +149,29 @@ impl HotLoop {
     }
 }
 
-/// The lowest CPython 3 minor version a `requires-python` specifier (PEP 440) allows, as ruff
-/// derives `target-version` from it: `>=3.10` and `~=3.10` give 10, `==3.11.*` gives 11.
-/// `None` when no clause bounds it from below. The result is clamped to the supported range.
-pub fn minimum_python(specifier: &str) -> Option<TargetVersion> {
-    let mut lowest: Option<u8> = None;
-    for clause in specifier.split(',') {
-        let clause = clause.trim();
-        let version = ["~=", "==", ">=", ">", "==="]
-            .iter()
-            .filter_map(|op| clause.strip_prefix(op))
-            .next_back()
-            .filter(|_| !clause.starts_with("!="));
-        let Some(version) = version else { continue };
-        let version = version.trim_start_matches('=').trim();
-        let mut parts = version.split('.');
-        if parts.next() != Some("3") {
-            continue;
-        }
-        let minor = parts
-            .next()
-            .map(|minor| minor.trim_end_matches('*'))
-            .unwrap_or("0");
-        let Ok(minor) = minor.parse::<u8>() else {
-            continue;
-        };
-        lowest = Some(lowest.map_or(minor, |lowest| lowest.max(minor)));
+/// The lowest supported CPython version a `requires-python` specifier (PEP 440) allows, as
+/// ruff derives `target-version` from it: `>=3.10` and `~=3.10` give 3.10, `==3.11.*` gives
+/// 3.11, `>=3.8.1` still 3.8. A specifier allowing nothing supported is clamped to the
+/// supported range: `>=2.7` gives 3.8 (the oldest supported version it allows), `>=3.20`
+/// gives 3.14. `Err` names what is wrong with a specifier that does not parse.
+pub fn minimum_python(specifier: &str) -> Result<TargetVersion, String> {
+    let specifiers = pep440_rs::VersionSpecifiers::from_str(specifier)
+        .map_err(|error| error.to_string().trim().to_string())?;
+    // Patch releases go far higher in practice, but a bound on one past this is rare.
+    const PATCHES: u64 = 50;
+    let allows = |minor: u64| {
+        (0..=PATCHES).any(|patch| specifiers.contains(&pep440_rs::Version::new([3, minor, patch])))
+    };
+    let supported = TargetVersion::OLDEST.minor..=TargetVersion::NEWEST.minor;
+    if let Some(minor) = supported.clone().find(|minor| allows(u64::from(*minor))) {
+        return Ok(TargetVersion { minor });
     }
-    lowest.map(|minor| TargetVersion {
-        minor: minor.clamp(TargetVersion::OLDEST.minor, TargetVersion::NEWEST.minor),
+    // Nothing supported is allowed: the project is newer than heaplint knows, or older.
+    let newer = (u64::from(TargetVersion::NEWEST.minor) + 1..100).any(allows);
+    Ok(if newer {
+        TargetVersion::NEWEST
+    } else {
+        TargetVersion::OLDEST
     })
 }
 
@@ -189,6 +186,34 @@ pub struct Settings {
     /// Keep the text of files with diagnostics for the report (the text format draws
     /// snippets; the machine formats need only positions).
     pub retain_sources: bool,
+    pub thresholds: Thresholds,
+}
+
+/// Which findings a run shows, and which of those fail it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Thresholds {
+    /// The least severity reported (`--min-severity`).
+    pub show: Severity,
+    /// The least severity, among the findings reported, that makes the run exit 1
+    /// (`--fail-on`).
+    pub fail: Severity,
+}
+
+impl Thresholds {
+    /// The defaults: a first run shows, and fails on, the findings that cost something
+    /// material at the counts the source shows, and quadratic habits over data the code does
+    /// not bound. Zero-cost hints (`== None`) and costs resting on assumed counts are `info`,
+    /// shown with `--min-severity info`.
+    pub const DEFAULT: Thresholds = Thresholds {
+        show: Severity::Warning,
+        fail: Severity::Warning,
+    };
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds::DEFAULT
+    }
 }
 
 impl Default for Settings {
@@ -199,6 +224,7 @@ impl Default for Settings {
             assume_iterations: 100,
             hot_loop: HotLoop::default(),
             retain_sources: true,
+            thresholds: Thresholds::DEFAULT,
         }
     }
 }
@@ -468,15 +494,31 @@ mod tests {
     #[test]
     fn requires_python_gives_the_lowest_version() {
         let minor = |spec: &str| minimum_python(spec).map(TargetVersion::minor);
-        assert_eq!(minor(">=3.10"), Some(10));
-        assert_eq!(minor(">= 3.9, <4"), Some(9));
-        assert_eq!(minor("~=3.11.2"), Some(11));
-        assert_eq!(minor("==3.13.*"), Some(13));
-        assert_eq!(minor(">3.10"), Some(10));
-        assert_eq!(minor(">=3.6"), Some(8));
-        assert_eq!(minor(">=3.20"), Some(14));
-        assert_eq!(minor("<3.12"), None);
-        assert_eq!(minor("!=3.9"), None);
+        assert_eq!(minor(">=3.10"), Ok(10));
+        assert_eq!(minor(">= 3.9, <4"), Ok(9));
+        assert_eq!(minor("~=3.11.2"), Ok(11));
+        assert_eq!(minor("==3.13.*"), Ok(13));
+        assert_eq!(minor(">3.10"), Ok(10));
+        assert_eq!(minor(">=3.8.1"), Ok(8));
+        assert_eq!(minor(">3.10.0"), Ok(10));
+        assert_eq!(minor(">=3.6"), Ok(8));
+        assert_eq!(minor(">=2.7"), Ok(8));
+        assert_eq!(
+            minor(">=2.7, !=3.0.*, !=3.1.*, !=3.2.*, !=3.3.*, !=3.4.*"),
+            Ok(8)
+        );
+        assert_eq!(minor(">=3.20"), Ok(14));
+        assert_eq!(minor("<3.12"), Ok(8));
+        assert_eq!(minor("!=3.8.*"), Ok(9));
+        assert_eq!(minor("==2.7.*"), Ok(8));
+    }
+
+    #[test]
+    fn a_malformed_requires_python_is_an_error() {
+        for malformed in [">=3.10,", "3.10", ">= three", "=>3.8"] {
+            let error = minimum_python(malformed).expect_err(malformed);
+            assert!(!error.is_empty(), "{malformed}");
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use ruff_text_size::{TextRange, TextSize};
 
+use crate::config::Thresholds;
 use crate::model::{Cost, Severity};
 use crate::rules::Rule;
 use crate::source::{Location, SourceFile};
@@ -52,6 +53,10 @@ pub struct FileReport {
     pub diagnostics: Vec<Diagnostic>,
     /// True when heaplint itself failed on this file (a bug, reported as such).
     pub internal_error: bool,
+    /// The file's settings for which findings are shown and which fail the run.
+    pub thresholds: Thresholds,
+    /// Findings below `thresholds.show`, counted and left out.
+    pub hidden: usize,
 }
 
 impl FileReport {
@@ -62,7 +67,26 @@ impl FileReport {
             source,
             diagnostics: vec![problem],
             internal_error: false,
+            thresholds: Thresholds::DEFAULT,
+            hidden: 0,
         }
+    }
+
+    /// Leaves out, and counts, the findings below the least severity shown. A file that could
+    /// not be checked is always shown.
+    pub fn hide_below_threshold(&mut self) {
+        let show = self.thresholds.show;
+        let before = self.diagnostics.len();
+        self.diagnostics
+            .retain(|diagnostic| diagnostic.rule.is_none() || diagnostic.severity >= show);
+        self.hidden += before - self.diagnostics.len();
+    }
+
+    /// True when a diagnostic shown is severe enough to fail the run.
+    pub fn fails(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|diagnostic| diagnostic.severity >= self.thresholds.fail)
     }
 
     /// False when the file could not be read, decoded or parsed: its report is that problem,

@@ -85,7 +85,7 @@ pub fn check_paths(
         facts: None,
     }));
     // On the pool, the join spreads its per-file work over the same threads.
-    let mut reports = on(&pool, || project::finish(checked, place_repository_finding));
+    let mut reports = on(&pool, || finish(checked));
     reports.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(reports)
 }
@@ -168,9 +168,19 @@ pub fn check_source(source: SourceFile, settings: &Settings) -> FileReport {
     alone(check_text(source, settings, &packages))
 }
 
+/// The repository-wide pass over the checked files, then the findings each file's
+/// `min-severity` leaves out taken away: the reports as the user sees them.
+fn finish(checked: Vec<Checked>) -> Vec<FileReport> {
+    let mut reports = project::finish(checked, place_repository_finding);
+    for report in &mut reports {
+        report.hide_below_threshold();
+    }
+    reports
+}
+
 /// The report of a file that is the whole repository.
 fn alone(checked: Checked) -> FileReport {
-    let mut reports = project::finish(vec![checked], place_repository_finding);
+    let mut reports = finish(vec![checked]);
     reports.pop().unwrap_or_else(|| {
         FileReport::failed(
             PathBuf::new(),
@@ -218,6 +228,8 @@ fn check_text(source: SourceFile, settings: &Settings, packages: &Packages) -> C
                 source: keep.then_some(source),
                 diagnostics,
                 internal_error: false,
+                thresholds: settings.thresholds,
+                hidden: 0,
             };
             return Checked { report, facts };
         }
@@ -235,7 +247,10 @@ fn check_text(source: SourceFile, settings: &Settings, packages: &Packages) -> C
         }
     };
     Checked {
-        report,
+        report: FileReport {
+            thresholds: settings.thresholds,
+            ..report
+        },
         facts: None,
     }
 }
@@ -295,11 +310,11 @@ fn diagnose(source: &SourceFile, settings: &Settings, packages: &Packages) -> Ou
     Outcome::Checked(
         findings
             .into_iter()
-            .map(|finding| {
+            .filter_map(|finding| {
                 let start = finding.range().start();
-                let mut diagnostic = price(source, finding, settings);
+                let mut diagnostic = price(source, finding, settings)?;
                 diagnostic.noqa_row = noqa_rows.row_for(start);
-                diagnostic
+                Some(diagnostic)
             })
             .filter(|diagnostic| {
                 diagnostic
@@ -332,19 +347,23 @@ fn place(source: &SourceFile, range: TextRange, message: String) -> Diagnostic {
     }
 }
 
-fn price(source: &SourceFile, finding: Finding, settings: &Settings) -> Diagnostic {
-    price_for(source, finding, settings.target)
-}
-
 /// Prices a finding of the repository-wide pass for its file's target and puts it where its
-/// candidate was placed when the file was checked.
+/// candidate was placed when the file was checked; `None` when it is not worth reporting.
 fn place_repository_finding(
     facts: &FileFacts,
     finding: Finding,
     placement: Placement,
-) -> Diagnostic {
-    let cost = model::estimate(&finding.scenario, finding.iterations, facts.target);
-    Diagnostic {
+) -> Option<Diagnostic> {
+    let cost = model::estimate(
+        &finding.scenario,
+        &finding.iterations,
+        facts.assume_iterations,
+        facts.target,
+    );
+    if !cost.worth_reporting() {
+        return None;
+    }
+    Some(Diagnostic {
         rule: Some(finding.rule),
         message: finding.message,
         help: Some(finding.help),
@@ -354,15 +373,28 @@ fn place_repository_finding(
         noqa_row: placement.noqa_row,
         severity: cost.severity.max(finding.rule.meta().severity_floor),
         cost: Some(cost),
-    }
+    })
 }
 
-fn price_for(source: &SourceFile, finding: Finding, target: config::TargetVersion) -> Diagnostic {
-    let cost = model::estimate(&finding.scenario, finding.iterations, target);
+/// Prices a finding for `settings`' target and places it, and what it assumed, in `source`;
+/// `None` when the alternative it suggests is no better on any figure the advice is about.
+fn price(source: &SourceFile, finding: Finding, settings: &Settings) -> Option<Diagnostic> {
+    let mut cost = model::estimate(
+        &finding.scenario,
+        &finding.iterations,
+        settings.assume_iterations,
+        settings.target,
+    );
+    if !cost.worth_reporting() {
+        return None;
+    }
+    for assumption in &mut cost.assumptions {
+        assumption.place(|offset| source.location(offset).row);
+    }
     let mut diagnostic = place(source, finding.range(), finding.message);
     diagnostic.rule = Some(finding.rule);
     diagnostic.help = Some(finding.help);
     diagnostic.severity = cost.severity.max(finding.rule.meta().severity_floor);
     diagnostic.cost = Some(cost);
-    diagnostic
+    Some(diagnostic)
 }

@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 
 use heaplint::config::{RuleSelection, TargetVersion};
 use heaplint::diagnostic::FileReport;
+use heaplint::model::Severity;
 use heaplint::report::{self, OutputFormat, RenderOptions};
 use heaplint::resolve::{ConfigSource, Overrides, Resolver};
 use heaplint::rules::Rule;
@@ -18,8 +19,8 @@ use heaplint::rules::Rule;
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
-/// Exit codes: 0 clean, 1 findings or files that could not be checked, 2 usage or internal
-/// errors (clap uses 2 for usage errors too).
+/// Exit codes: 0 clean, 1 a finding at or above `--fail-on` or a file that could not be
+/// checked, 2 usage or internal errors (clap uses 2 for usage errors too).
 const EXIT_FINDINGS: u8 = 1;
 const EXIT_ERROR: u8 = 2;
 
@@ -69,6 +70,14 @@ struct CheckArgs {
     /// Show how each finding's cost was derived: the formulas with their numbers.
     #[arg(long)]
     show_derivation: bool,
+    /// The least severity reported (default: the configuration's `min-severity`, else
+    /// warning): `info` adds the zero-cost hints and the costs resting on assumed counts.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    min_severity: Option<Severity>,
+    /// The least severity, among the findings reported, that makes the run exit 1 (default:
+    /// the configuration's `fail-on`, else warning).
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    fail_on: Option<Severity>,
     #[command(flatten)]
     configuration: ConfigArgs,
 }
@@ -119,6 +128,8 @@ fn configured_reports(args: &CheckArgs) -> Result<Vec<FileReport>, ExitCode> {
         ignore: args.ignore.clone(),
         target_version: args.target_version,
         assume_iterations: args.assume_iterations,
+        min_severity: args.min_severity,
+        fail_on: args.fail_on,
         retain_sources: args.output_format.needs_sources() && !options.statistics,
     };
     let resolver = Resolver::new(source, overrides).map_err(|e| fail(e.to_string()))?;
@@ -194,8 +205,7 @@ fn check(args: CheckArgs) -> ExitCode {
     if reports.iter().any(|report| report.internal_error) {
         return ExitCode::from(EXIT_ERROR);
     }
-    let anything = reports.iter().any(|report| !report.diagnostics.is_empty());
-    if anything && !args.exit_zero {
+    if reports.iter().any(FileReport::fails) && !args.exit_zero {
         ExitCode::from(EXIT_FINDINGS)
     } else {
         ExitCode::SUCCESS

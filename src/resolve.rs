@@ -18,9 +18,11 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 
 use crate::config::{
-    HotLoop, Options, RuleSelection, Settings, TargetVersion, minimum_python, rules_matching,
+    HotLoop, Options, RuleSelection, Settings, TargetVersion, Thresholds, minimum_python,
+    rules_matching,
 };
 use crate::discover::{has_skipped_name, is_virtual_environment, normalise};
+use crate::model::Severity;
 use crate::rules::Rule;
 
 /// Configuration file names looked for in each directory, the first found winning.
@@ -56,6 +58,8 @@ pub struct Overrides {
     pub ignore: Vec<String>,
     pub target_version: Option<TargetVersion>,
     pub assume_iterations: Option<u64>,
+    pub min_severity: Option<Severity>,
+    pub fail_on: Option<Severity>,
     pub retain_sources: bool,
 }
 
@@ -185,8 +189,14 @@ impl Resolver {
         let fallback = match &source {
             ConfigSource::File(path) => {
                 let path = normalise(&cwd.join(path));
-                let loaded = load(&path, true)?.expect("an explicit file always loads");
-                resolve(loaded, &overrides)?
+                // An explicit file always loads as a configuration, its defaults at least.
+                let Found::Config(loaded) = load(&path, true)? else {
+                    return Err(ConfigError {
+                        path,
+                        message: "not a configuration file".to_string(),
+                    });
+                };
+                resolve(*loaded, &overrides)?
             }
             _ => resolve(Loaded::none(cwd.clone()), &overrides)?,
         };
@@ -214,7 +224,8 @@ impl Resolver {
     }
 
     /// The configuration governing what is inside `dir`: the nearest configuration file in it
-    /// or above it.
+    /// or above it; without one, the defaults with the `requires-python` of the nearest
+    /// `pyproject.toml` that has one, as ruff reads it.
     pub fn for_directory(&self, dir: &Path) -> Result<Arc<Resolved>, ConfigError> {
         if !matches!(self.source, ConfigSource::Nearest) {
             return Ok(self.fallback.clone());
@@ -223,24 +234,63 @@ impl Resolver {
         let mut cache = self.by_directory.lock().unwrap_or_else(|e| e.into_inner());
         let mut unresolved = Vec::new();
         let mut found = None;
+        // The nearest `requires-python`, and how many of `unresolved` are at or below it.
+        let mut required: Option<(Arc<Resolved>, usize)> = None;
         for ancestor in dir.ancestors() {
             if let Some(resolved) = cache.get(ancestor) {
                 found = Some(resolved.clone());
                 break;
             }
-            if let Some(loaded) = find_config(ancestor)? {
-                let resolved = Arc::new(resolve(loaded, &self.overrides)?);
-                cache.insert(ancestor.to_path_buf(), resolved.clone());
-                found = Some(resolved);
-                break;
+            match find_config(ancestor)? {
+                Found::Config(loaded) => {
+                    let resolved = Arc::new(resolve(*loaded, &self.overrides)?);
+                    cache.insert(ancestor.to_path_buf(), resolved.clone());
+                    found = Some(resolved);
+                    break;
+                }
+                Found::RequiresPython(pyproject, specifier) if required.is_none() => {
+                    let resolved = self.requiring(pyproject, specifier)?;
+                    required = Some((resolved, unresolved.len() + 1));
+                }
+                Found::RequiresPython(..) | Found::Nothing => {}
             }
             unresolved.push(ancestor.to_path_buf());
         }
-        let found = found.unwrap_or_else(|| self.fallback.clone());
+        // A configuration file above decides, as it would without the `pyproject.toml`.
+        let found = match (found, required) {
+            (Some(found), Some((required, below))) if found.config.is_none() => {
+                for dir in unresolved.drain(..below) {
+                    cache.insert(dir, required.clone());
+                }
+                found
+            }
+            (Some(found), _) => found,
+            (None, Some((required, below))) => {
+                for dir in unresolved.drain(..below) {
+                    cache.insert(dir, required.clone());
+                }
+                self.fallback.clone()
+            }
+            (None, None) => self.fallback.clone(),
+        };
         for dir in unresolved {
             cache.insert(dir, found.clone());
         }
-        Ok(found)
+        Ok(cache.get(dir.as_path()).cloned().unwrap_or(found))
+    }
+
+    /// The defaults, for the target `requires-python` in `pyproject` gives.
+    fn requiring(
+        &self,
+        pyproject: PathBuf,
+        specifier: String,
+    ) -> Result<Arc<Resolved>, ConfigError> {
+        let root = pyproject.parent().unwrap_or(Path::new("/")).to_path_buf();
+        let loaded = Loaded {
+            requires_python: Some((pyproject, specifier)),
+            ..Loaded::none(root)
+        };
+        Ok(Arc::new(resolve(loaded, &self.overrides)?))
     }
 
     /// The configuration governing what is inside `dir` (absolute and normalised), for a walk
@@ -262,21 +312,36 @@ impl Resolver {
             return Ok(resolved.clone());
         }
         let resolved = match find_config(dir)? {
-            Some(loaded) => Arc::new(resolve(loaded, &self.overrides)?),
+            Found::Config(loaded) => Arc::new(resolve(*loaded, &self.overrides)?),
+            // Only where no configuration file governs the parent.
+            Found::RequiresPython(pyproject, specifier) if parent.config.is_none() => {
+                self.requiring(pyproject, specifier)?
+            }
             // A `pyproject.toml` without `[tool.heaplint]`, or a directory of that name.
-            None => parent.clone(),
+            Found::RequiresPython(..) | Found::Nothing => parent.clone(),
         };
         cache.insert(dir.to_path_buf(), resolved.clone());
         Ok(resolved)
     }
 }
 
-/// A configuration file's options, where it is, and its project's `requires-python`.
+/// A configuration file's options, where it is, and its project's `requires-python` with the
+/// `pyproject.toml` that gives it.
 struct Loaded {
     path: Option<PathBuf>,
     root: PathBuf,
     options: Options,
-    requires_python: Option<String>,
+    requires_python: Option<(PathBuf, String)>,
+}
+
+/// What a directory holds for configuring the files under it.
+enum Found {
+    /// A configuration file.
+    Config(Box<Loaded>),
+    /// No configuration file, but a `pyproject.toml` whose `requires-python` names the
+    /// versions its project supports.
+    RequiresPython(PathBuf, String),
+    Nothing,
 }
 
 impl Loaded {
@@ -308,22 +373,29 @@ struct Project {
     requires_python: Option<String>,
 }
 
-/// The configuration file of `dir`, if it has one.
-fn find_config(dir: &Path) -> Result<Option<Loaded>, ConfigError> {
+/// The configuration file of `dir`, or failing that the `requires-python` of its
+/// `pyproject.toml`.
+fn find_config(dir: &Path) -> Result<Found, ConfigError> {
+    let mut requires_python = None;
     for name in CONFIG_FILES {
         let path = dir.join(name);
-        if path.is_file()
-            && let Some(loaded) = load(&path, false)?
-        {
-            return Ok(Some(loaded));
+        if !path.is_file() {
+            continue;
+        }
+        match load(&path, false)? {
+            Found::Nothing => {}
+            Found::RequiresPython(path, specifier) => {
+                requires_python = Some(Found::RequiresPython(path, specifier));
+            }
+            config @ Found::Config(_) => return Ok(config),
         }
     }
-    Ok(None)
+    Ok(requires_python.unwrap_or(Found::Nothing))
 }
 
 /// Loads a configuration file. A `pyproject.toml` without `[tool.heaplint]` is no
-/// configuration (`None`) unless `explicit`, when its defaults apply.
-fn load(path: &Path, explicit: bool) -> Result<Option<Loaded>, ConfigError> {
+/// configuration, only perhaps a `requires-python`, unless `explicit`, when its defaults apply.
+fn load(path: &Path, explicit: bool) -> Result<Found, ConfigError> {
     let error = |message: String| ConfigError {
         path: path.to_path_buf(),
         message,
@@ -343,28 +415,37 @@ fn load(path: &Path, explicit: bool) -> Result<Option<Loaded>, ConfigError> {
     };
     let (options, requires_python) = if is_pyproject {
         let pyproject: Pyproject = toml::from_str(&text).map_err(invalid)?;
-        let requires_python = pyproject.project.and_then(|p| p.requires_python);
-        match pyproject.tool.and_then(|tool| tool.heaplint) {
-            Some(options) => (options, requires_python),
-            None if explicit => (Options::default(), requires_python),
-            None => return Ok(None),
+        let requires_python = pyproject
+            .project
+            .and_then(|p| p.requires_python)
+            .map(|specifier| (path.to_path_buf(), specifier));
+        match (
+            pyproject.tool.and_then(|tool| tool.heaplint),
+            requires_python,
+        ) {
+            (Some(options), requires_python) => (options, requires_python),
+            (None, requires_python) if explicit => (Options::default(), requires_python),
+            (None, Some((path, specifier))) => return Ok(Found::RequiresPython(path, specifier)),
+            (None, None) => return Ok(Found::Nothing),
         }
     } else {
         let options: Options = toml::from_str(&text).map_err(invalid)?;
         // ruff reads `requires-python` from a `pyproject.toml` beside a `ruff.toml` too.
-        let requires_python = std::fs::read_to_string(root.join("pyproject.toml"))
+        let beside = root.join("pyproject.toml");
+        let requires_python = std::fs::read_to_string(&beside)
             .ok()
             .and_then(|text| toml::from_str::<Pyproject>(&text).ok())
             .and_then(|pyproject| pyproject.project)
-            .and_then(|project| project.requires_python);
+            .and_then(|project| project.requires_python)
+            .map(|specifier| (beside, specifier));
         (options, requires_python)
     };
-    Ok(Some(Loaded {
+    Ok(Found::Config(Box::new(Loaded {
         path: Some(path.to_path_buf()),
         root,
         options,
         requires_python,
-    }))
+    })))
 }
 
 /// A configuration's settings with the command line's overrides.
@@ -420,10 +501,19 @@ fn resolve(loaded: Loaded, overrides: &Overrides) -> Result<Resolved, ConfigErro
     if options.assume_iterations == Some(0) {
         return Err(error("`assume-iterations` must be at least 1".to_string()));
     }
+    let required = match &requires_python {
+        Some((pyproject, specifier)) => {
+            Some(minimum_python(specifier).map_err(|message| ConfigError {
+                path: pyproject.clone(),
+                message: format!("invalid `requires-python` `{specifier}`: {message}"),
+            })?)
+        }
+        None => None,
+    };
     let target = overrides
         .target_version
         .or(options.target_version)
-        .or_else(|| requires_python.as_deref().and_then(minimum_python))
+        .or(required)
         .unwrap_or_default();
     let settings = Settings {
         rules,
@@ -434,6 +524,16 @@ fn resolve(loaded: Loaded, overrides: &Overrides) -> Result<Resolved, ConfigErro
             .unwrap_or(Settings::default().assume_iterations),
         hot_loop: HotLoop::default().with(options.hot_loop.unwrap_or_default()),
         retain_sources: overrides.retain_sources,
+        thresholds: Thresholds {
+            show: overrides
+                .min_severity
+                .or(options.min_severity)
+                .unwrap_or(Thresholds::DEFAULT.show),
+            fail: overrides
+                .fail_on
+                .or(options.fail_on)
+                .unwrap_or(Thresholds::DEFAULT.fail),
+        },
     };
     Ok(Resolved {
         settings,

@@ -16,8 +16,8 @@ use std::process::Command;
 
 use serde::Deserialize;
 
-use heaplint::config::{RuleSelection, Settings};
-use heaplint::model::{MATERIAL_ALLOCATIONS, MATERIAL_BYTES};
+use heaplint::config::{RuleSelection, Settings, Thresholds};
+use heaplint::model::{MATERIAL_ALLOCATIONS, MATERIAL_BYTES, Severity};
 use heaplint::source::SourceFile;
 
 mod common;
@@ -127,7 +127,9 @@ fn source_of(reference: &str) -> String {
     let info = format!("python {tag}");
     code_blocks(&text)
         .into_iter()
-        .filter(|(block_info, _)| *block_info == info)
+        .filter(|(block_info, _)| {
+            block_info == &info || block_info.starts_with(&format!("{info} "))
+        })
         .nth(index - 1)
         .map(|(_, code)| code)
         .unwrap_or_else(|| panic!("{reference}: no such block"))
@@ -139,12 +141,19 @@ fn settings(case: &Case, minor: u8) -> Settings {
             .expect("a known rule"),
         target: format!("py3{minor}").parse().expect("a supported version"),
         assume_iterations: case.assume_iterations.unwrap_or(100),
+        thresholds: Thresholds {
+            show: Severity::Info,
+            ..Thresholds::DEFAULT
+        },
         ..Settings::default()
     }
 }
 
 /// heaplint's estimate for the case's habit: the findings of its rule together, bytes and
-/// allocations added up, the peak the highest of them (they run one after another).
+/// allocations added up, the peak the highest of them (they run one after another). No
+/// finding is an estimate of nothing: heaplint reports no habit whose alternative the model
+/// prices as no better (a small dict from the free lists, a specialised global load), and the
+/// measurement must then find nothing material either.
 fn predict(case: &Case, minor: u8) -> Figures {
     let settings = settings(case, minor);
     let check = |reference: &str| {
@@ -154,16 +163,11 @@ fn predict(case: &Case, minor: u8) -> Figures {
         )
     };
     let habit = check(&case.habit);
+    assert!(habit.checked(), "{}: the habit parses", case.name);
     let costs: Vec<_> = habit
         .findings()
         .filter_map(|finding| finding.cost.as_ref())
         .collect();
-    assert!(
-        !costs.is_empty(),
-        "{}: heaplint does not flag the habit with {}",
-        case.name,
-        case.rule
-    );
     let alternative = check(&case.alternative);
     assert_eq!(
         alternative.findings().count(),
@@ -172,11 +176,11 @@ fn predict(case: &Case, minor: u8) -> Figures {
         case.name
     );
     Figures {
-        allocations: costs.iter().map(|cost| cost.allocations).sum(),
-        allocated_bytes: costs.iter().map(|cost| cost.allocated_bytes).sum(),
+        allocations: costs.iter().map(|cost| cost.excess.allocations).sum(),
+        allocated_bytes: costs.iter().map(|cost| cost.excess.allocated_bytes).sum(),
         peak_bytes: costs
             .iter()
-            .map(|cost| cost.peak_bytes)
+            .map(|cost| cost.excess.peak_bytes)
             .max()
             .unwrap_or_default(),
     }

@@ -23,7 +23,15 @@ fn write(dir: &Path, path: &str, contents: impl AsRef<[u8]>) {
 /// The parsed JSON output of a run.
 fn json(dir: &Path, args: &[&str]) -> serde_json::Value {
     let output = heaplint(dir)
-        .args(["check", "--output-format", "json"])
+        .args([
+            "check",
+            "--min-severity",
+            "info",
+            "--fail-on",
+            "info",
+            "--output-format",
+            "json",
+        ])
         .args(args)
         .output()
         .expect("runs");
@@ -33,7 +41,15 @@ fn json(dir: &Path, args: &[&str]) -> serde_json::Value {
 /// The concise lines of a run, totals excluded.
 fn concise(dir: &Path, args: &[&str]) -> (Vec<String>, i32) {
     let output = heaplint(dir)
-        .args(["check", "--output-format", "concise"])
+        .args([
+            "check",
+            "--min-severity",
+            "info",
+            "--fail-on",
+            "info",
+            "--output-format",
+            "concise",
+        ])
         .args(args)
         .output()
         .expect("runs");
@@ -67,18 +83,149 @@ fn exit_codes() {
     assert_eq!(concise(dir.path(), &["habit.py"]).1, 1);
     assert_eq!(concise(dir.path(), &["--exit-zero", "habit.py"]).1, 0);
     heaplint(dir.path())
-        .args(["check", "--select", "E501", "."])
+        .args([
+            "check",
+            "--min-severity",
+            "info",
+            "--fail-on",
+            "info",
+            "--select",
+            "E501",
+            ".",
+        ])
         .assert()
         .code(2);
     heaplint(dir.path())
-        .args(["check", "--target-version", "py37", "."])
+        .args([
+            "check",
+            "--min-severity",
+            "info",
+            "--fail-on",
+            "info",
+            "--target-version",
+            "py37",
+            ".",
+        ])
         .assert()
         .code(2);
     heaplint(dir.path())
-        .args(["check", "--assume-iterations", "0", "."])
+        .args([
+            "check",
+            "--min-severity",
+            "info",
+            "--fail-on",
+            "info",
+            "--assume-iterations",
+            "0",
+            ".",
+        ])
         .assert()
         .code(2);
     heaplint(dir.path()).args(["frobnicate"]).assert().code(2);
+}
+
+/// A quadratic habit over data the code does not bound: a warning.
+const WARNING: &str =
+    "def f(self, lines):\n    for line in lines:\n        self.text += line + \"\\n\"\n";
+
+/// The stdout and exit code of a run with exactly `args` after `check`.
+fn run(dir: &Path, args: &[&str]) -> (String, i32) {
+    let output = heaplint(dir)
+        .arg("check")
+        .args(args)
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8(output.stdout).expect("utf-8");
+    (stdout, output.status.code().unwrap_or(-1))
+}
+
+/// By default a run shows, and fails on, warnings and errors: a zero-cost hint is counted in
+/// the closing line and shown with `--min-severity info`; `--fail-on` moves the bar.
+#[test]
+fn default_thresholds_show_and_fail_on_warnings() {
+    let dir = TempDir::new().expect("tempdir");
+    let root = dir.path();
+    write(root, "hint.py", HABIT);
+    write(root, "costly.py", WARNING);
+    let (stdout, code) = run(root, &["--output-format", "concise", "hint.py"]);
+    assert_eq!(code, 0, "{stdout}");
+    assert_eq!(
+        stdout,
+        "No findings. 1 finding below the least severity shown (`--min-severity`).\n"
+    );
+    let (stdout, code) = run(
+        root,
+        &[
+            "--output-format",
+            "concise",
+            "--min-severity",
+            "info",
+            "hint.py",
+        ],
+    );
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("hint.py:2:12: MEM101"), "{stdout}");
+    let (_, code) = run(
+        root,
+        &["--min-severity", "info", "--fail-on", "info", "hint.py"],
+    );
+    assert_eq!(code, 1);
+    // `--fail-on` counts what is shown only.
+    let (_, code) = run(root, &["--fail-on", "info", "hint.py"]);
+    assert_eq!(code, 0);
+    let (stdout, code) = run(root, &["--output-format", "concise", "costly.py"]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("costly.py:3:9: MEM201"), "{stdout}");
+    let (_, code) = run(root, &["--fail-on", "error", "costly.py"]);
+    assert_eq!(code, 0);
+    let (stdout, code) = run(root, &["--min-severity", "error", "costly.py"]);
+    assert_eq!(code, 0, "{stdout}");
+    let value: serde_json::Value =
+        serde_json::from_str(&run(root, &["--output-format", "json", "costly.py", "hint.py"]).0)
+            .expect("JSON");
+    assert_eq!(value.as_array().map(Vec::len), Some(1), "{value}");
+    // The configuration keys, overridden by the flags.
+    write(
+        root,
+        "heaplint.toml",
+        "min-severity = \"info\"\nfail-on = \"info\"\n",
+    );
+    assert_eq!(run(root, &["hint.py"]).1, 1);
+    assert_eq!(run(root, &["--fail-on", "warning", "hint.py"]).1, 0);
+    write(root, "heaplint.toml", "fail-on = \"loud\"\n");
+    assert_eq!(run(root, &["hint.py"]).1, 2);
+    heaplint(root)
+        .args(["check", "--min-severity", "loud", "hint.py"])
+        .assert()
+        .code(2);
+}
+
+/// Past what the model can count, the output says "more than" instead of wrapping or
+/// cancelling to nothing.
+#[test]
+fn figures_past_the_model_s_range_say_more_than() {
+    let dir = TempDir::new().expect("tempdir");
+    write(
+        dir.path(),
+        "huge.py",
+        "def f(self):\n    for i in range(10**30):\n        self.text += str(i)\n",
+    );
+    let (stdout, code) = run(dir.path(), &["huge.py"]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("cost: more than +"), "{stdout}");
+    assert!(stdout.contains("lower bounds"), "{stdout}");
+    let value: serde_json::Value =
+        serde_json::from_str(&run(dir.path(), &["--output-format", "json", "huge.py"]).0)
+            .expect("JSON");
+    let cost = &value[0]["cost"];
+    assert_eq!(cost["at_least"], true, "{cost}");
+    assert!(
+        cost["allocated_bytes"].as_i64().expect("bytes") > 1 << 60,
+        "{cost}"
+    );
+    assert_eq!(cost["severity"], "error");
+    let (stdout, _) = run(dir.path(), &["--statistics", "huge.py"]);
+    assert!(stdout.contains("shown: more than +"), "{stdout}");
 }
 
 #[test]
@@ -109,7 +256,7 @@ fn select_and_ignore_take_codes_and_prefixes() {
 #[test]
 fn concise_output_is_path_row_column_code_message() {
     let dir = TempDir::new().expect("tempdir");
-    write(dir.path(), "pkg/mod.py", "x = 'é' == None\n");
+    write(dir.path(), "pkg/mod.py", "x = 'é' + y == None\n");
     let (lines, _) = concise(dir.path(), &["pkg"]);
     assert_eq!(
         lines,
@@ -120,7 +267,7 @@ fn concise_output_is_path_row_column_code_message() {
 #[test]
 fn json_columns_count_characters_and_rows_start_at_one() {
     let dir = TempDir::new().expect("tempdir");
-    write(dir.path(), "a.py", "s = 'ééé' == None\n");
+    write(dir.path(), "a.py", "s = 'ééé' + y == None\n");
     let value = json(dir.path(), &["a.py"]);
     let finding = &value[0];
     assert_eq!(
@@ -129,7 +276,7 @@ fn json_columns_count_characters_and_rows_start_at_one() {
     );
     assert_eq!(
         finding["end_location"],
-        serde_json::json!({"row": 1, "column": 18})
+        serde_json::json!({"row": 1, "column": 22})
     );
     for key in [
         "code", "name", "message", "filename", "fix", "noqa_row", "url", "severity", "cost",
@@ -230,7 +377,14 @@ fn text_output_shows_snippet_help_and_cost() {
         "def f(rows):\n    s = ''\n    for r in rows:\n        s.x += r\n        s += 'piece'\n    return s\n",
     );
     let output = heaplint(dir.path())
-        .args(["check", "t.py"])
+        .args([
+            "check",
+            "--min-severity",
+            "info",
+            "--fail-on",
+            "info",
+            "t.py",
+        ])
         .output()
         .expect("runs");
     let stdout = String::from_utf8(output.stdout).expect("utf-8");
@@ -268,6 +422,10 @@ fn target_version_changes_the_cost() {
         let output = heaplint(dir.path())
             .args([
                 "check",
+                "--min-severity",
+                "info",
+                "--fail-on",
+                "info",
                 "t.py",
                 "--output-format",
                 "json",
@@ -312,7 +470,15 @@ fn show_derivation_prints_the_formulas() {
         "class W:\n    def __init__(self):\n        self.s = ''\n    def run(self):\n        for _ in range(1000):\n            self.s += '0123456789'\n",
     );
     let output = heaplint(dir.path())
-        .args(["check", "t.py", "--show-derivation"])
+        .args([
+            "check",
+            "--min-severity",
+            "info",
+            "--fail-on",
+            "info",
+            "t.py",
+            "--show-derivation",
+        ])
         .output()
         .expect("runs");
     let stdout = String::from_utf8(output.stdout).expect("utf-8");
@@ -322,10 +488,17 @@ fn show_derivation_prints_the_formulas() {
         "{stdout}"
     );
     assert!(stdout.contains("Costliest findings"), "{stdout}");
-    assert!(stdout.contains("1.    +5.0 MB allocated"), "{stdout}");
+    assert!(
+        stdout.contains("1. error      +5.0 MB allocated"),
+        "{stdout}"
+    );
     let output = heaplint(dir.path())
         .args([
             "check",
+            "--min-severity",
+            "info",
+            "--fail-on",
+            "info",
             "t.py",
             "--show-derivation",
             "--output-format",
@@ -340,7 +513,16 @@ fn show_derivation_prints_the_formulas() {
     assert!(derivation.len() >= 3, "{derivation:?}");
     assert_eq!(value[0]["severity"], "error");
     let output = heaplint(dir.path())
-        .args(["check", "t.py", "--output-format", "json"])
+        .args([
+            "check",
+            "--min-severity",
+            "info",
+            "--fail-on",
+            "info",
+            "t.py",
+            "--output-format",
+            "json",
+        ])
         .output()
         .expect("runs");
     let value: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");

@@ -22,7 +22,15 @@ fn write(dir: &Path, path: &str, contents: &str) {
 /// `path:CODE` for every finding of a concise run, and the exit code.
 fn findings(dir: &Path, args: &[&str]) -> (Vec<String>, i32) {
     let output = heaplint(dir)
-        .args(["check", "--output-format", "concise"])
+        .args([
+            "check",
+            "--min-severity",
+            "info",
+            "--fail-on",
+            "info",
+            "--output-format",
+            "concise",
+        ])
         .args(args)
         .output()
         .expect("runs");
@@ -40,7 +48,15 @@ fn findings(dir: &Path, args: &[&str]) -> (Vec<String>, i32) {
 
 fn json(dir: &Path, args: &[&str]) -> serde_json::Value {
     let output = heaplint(dir)
-        .args(["check", "--output-format", "json"])
+        .args([
+            "check",
+            "--min-severity",
+            "info",
+            "--fail-on",
+            "info",
+            "--output-format",
+            "json",
+        ])
         .args(args)
         .output()
         .expect("runs");
@@ -201,6 +217,78 @@ fn target_version_from_requires_python_and_cli() {
     assert_eq!(python(&[]), "3.9");
 }
 
+/// ruff's rule: without a `target-version`, the lowest supported version `requires-python`
+/// allows, read from the nearest `pyproject.toml` even when it has no `[tool.heaplint]`.
+#[test]
+fn requires_python_without_a_heaplint_table() {
+    let dir = TempDir::new().expect("tempdir");
+    let root = dir.path();
+    write(root, "sub/a.py", TWO);
+    let python = |args: &[&str]| {
+        json(root, &[&["--select", "MEM201"], args].concat())[0]["cost"]["python"]
+            .as_str()
+            .map(str::to_string)
+    };
+    let project = |specifier: &str| {
+        write(
+            root,
+            "pyproject.toml",
+            &format!("[project]\nname = \"p\"\nrequires-python = \"{specifier}\"\n"),
+        );
+    };
+    project(">=3.10");
+    assert_eq!(python(&[]).as_deref(), Some("3.10"));
+    assert_eq!(python(&["sub/a.py"]).as_deref(), Some("3.10"));
+    project(">=2.7");
+    assert_eq!(python(&[]).as_deref(), Some("3.8"));
+    project(
+        ">=2.7, !=3.0.*, !=3.1.*, !=3.2.*, !=3.3.*, !=3.4.*, !=3.5.*, !=3.6.*, !=3.7.*, !=3.8.*",
+    );
+    assert_eq!(python(&[]).as_deref(), Some("3.9"));
+    project(">=3.99");
+    assert_eq!(python(&[]).as_deref(), Some("3.14"));
+    assert_eq!(python(&["--isolated"]).as_deref(), Some("3.12"));
+    // A nearer `pyproject.toml` says more about its files.
+    write(
+        root,
+        "sub/pyproject.toml",
+        "[project]\nrequires-python = \">=3.11\"\n",
+    );
+    assert_eq!(python(&["sub/a.py"]).as_deref(), Some("3.11"));
+    // A configuration file decides, with the `requires-python` beside it.
+    write(root, "heaplint.toml", "select = [\"MEM2\"]\n");
+    fs::remove_file(root.join("sub/pyproject.toml")).expect("rm");
+    project(">=3.9");
+    assert_eq!(python(&["sub/a.py"]).as_deref(), Some("3.9"));
+}
+
+#[test]
+fn a_malformed_requires_python_is_a_configuration_error() {
+    let dir = TempDir::new().expect("tempdir");
+    let root = dir.path();
+    write(root, "a.py", TWO);
+    for (specifier, pyproject) in [
+        (">= three", "[project]\nrequires-python = \">= three\"\n"),
+        (
+            "3.10",
+            "[project]\nrequires-python = \"3.10\"\n[tool.heaplint]\ntarget-version = \"py311\"\n",
+        ),
+    ] {
+        write(root, "pyproject.toml", pyproject);
+        let output = heaplint(root)
+            .args(["check", "a.py"])
+            .output()
+            .expect("runs");
+        assert_eq!(output.status.code(), Some(2), "{specifier}");
+        let stderr = String::from_utf8(output.stderr).expect("utf-8");
+        assert!(stderr.contains("pyproject.toml"), "{stderr}");
+        assert!(
+            stderr.contains(&format!("`requires-python` `{specifier}`")),
+            "{stderr}"
+        );
+    }
+}
+
 #[test]
 fn assume_iterations_from_the_file_and_the_cli() {
     let dir = TempDir::new().expect("tempdir");
@@ -223,19 +311,22 @@ fn hot_loop_thresholds_change_mem401() {
         "h.py",
         "def f(rows):\n    total = 0\n    for r in rows:\n        total += len(r)\n    return total\n",
     );
-    assert!(findings(root, &[]).0.is_empty());
+    assert!(findings(root, &["--target-version", "py310"]).0.is_empty());
     write(root, "heaplint.toml", "[hot-loop]\nmin-depth = 1\n");
-    assert_eq!(findings(root, &[]).0, ["h.py:MEM401"]);
+    assert_eq!(
+        findings(root, &["--target-version", "py310"]).0,
+        ["h.py:MEM401"]
+    );
     write(root, "heaplint.toml", "[hot-loop]\nmin-trip-count = 10\n");
     write(
         root,
         "h.py",
         "def f():\n    total = 0\n    for r in range(50):\n        total += len(str(r))\n    return total\n",
     );
-    let (lines, _) = findings(root, &[]);
+    let (lines, _) = findings(root, &["--target-version", "py310"]);
     assert!(lines.contains(&"h.py:MEM401".to_string()), "{lines:?}");
     write(root, "heaplint.toml", "");
-    assert!(findings(root, &[]).0.is_empty());
+    assert!(findings(root, &["--target-version", "py310"]).0.is_empty());
 }
 
 #[test]
@@ -245,7 +336,7 @@ fn configuration_errors_name_the_file_and_exit_2() {
     write(root, "a.py", TWO);
     let stderr = |args: &[&str]| {
         let output = heaplint(root)
-            .arg("check")
+            .args(["check", "--min-severity", "info", "--fail-on", "info"])
             .args(args)
             .output()
             .expect("runs");
@@ -356,34 +447,47 @@ fn statistics_text_and_json() {
     write(root, "b.py", TWO);
     write(root, "bad.py", "def (:\n");
     let output = heaplint(root)
-        .args(["check", "--statistics"])
+        .args([
+            "check",
+            "--min-severity",
+            "info",
+            "--fail-on",
+            "info",
+            "--statistics",
+        ])
         .output()
         .expect("runs");
     assert_eq!(output.status.code(), Some(1));
     let stdout = String::from_utf8(output.stdout).expect("utf-8");
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), 3, "{stdout}");
+    // The most severe first: the file that could not be checked is an error.
+    assert!(lines[0].contains("could not be checked"), "{stdout}");
     assert!(
-        lines[0].starts_with("2\tMEM101\tnone-comparison"),
+        lines[1].starts_with("2\tMEM101\tnone-comparison"),
         "{stdout}"
     );
+    assert!(lines[1].contains("\t2 info"), "{stdout}");
+    assert!(lines[1].ends_with("no extra allocation"), "{stdout}");
     assert!(
-        lines[1].starts_with("2\tMEM201\tstring-concat-in-loop"),
+        lines[2].starts_with("2\tMEM201\tstring-concat-in-loop"),
         "{stdout}"
     );
-    assert!(lines[1].contains("allocations"), "{stdout}");
-    assert!(lines[2].contains("could not be checked"), "{stdout}");
+    assert!(lines[2].contains("shown: "), "{stdout}");
     let statistics = json(root, &["--statistics", "a.py", "b.py"]);
     let rows = statistics.as_array().expect("array");
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[1]["code"], "MEM201");
     assert_eq!(rows[1]["name"], "string-concat-in-loop");
     assert_eq!(rows[1]["count"], 2);
+    // Only what the source shows is added up: each finding's cost with the loop over `rows`,
+    // whose count it does not show, taken once.
     let single = json(root, &["--select", "MEM201", "a.py"]);
-    let bytes = single[0]["cost"]["allocated_bytes"]
+    let shown = single[0]["cost"]["shown"]["allocated_bytes"]
         .as_i64()
         .expect("bytes");
-    assert_eq!(rows[1]["allocated_bytes"].as_i64(), Some(2 * bytes));
+    assert_ne!(single[0]["cost"]["allocated_bytes"].as_i64(), Some(shown));
+    assert_eq!(rows[1]["allocated_bytes"].as_i64(), Some(2 * shown));
 }
 
 #[test]
@@ -397,7 +501,15 @@ fn stdin_filename_picks_the_configuration() {
     );
     let run = |args: &[&str]| {
         let output = heaplint(root)
-            .args(["check", "--output-format", "concise"])
+            .args([
+                "check",
+                "--min-severity",
+                "info",
+                "--fail-on",
+                "info",
+                "--output-format",
+                "concise",
+            ])
             .args(args)
             .write_stdin(TWO)
             .output()
@@ -475,7 +587,10 @@ fn of_several_unusable_configurations_the_first_in_path_order_is_reported() {
     write(root, "zzz/deep/z.py", TWO);
     // Directories are read in parallel; the report must not depend on which came first.
     for _ in 0..5 {
-        let output = heaplint(root).arg("check").output().expect("runs");
+        let output = heaplint(root)
+            .args(["check", "--min-severity", "info", "--fail-on", "info"])
+            .output()
+            .expect("runs");
         assert_eq!(output.status.code(), Some(2));
         let stderr = String::from_utf8(output.stderr).expect("utf-8");
         assert!(stderr.contains("aaa/deeper/heaplint.toml"), "{stderr}");

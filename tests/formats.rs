@@ -51,7 +51,16 @@ fn fixtures() -> TempDir {
 /// Standard output of `heaplint check --output-format FORMAT .`, which must exit 1.
 fn run(dir: &Path, format: &str) -> String {
     let output = heaplint(dir)
-        .args(["check", "--output-format", format, "."])
+        .args([
+            "check",
+            "--min-severity",
+            "info",
+            "--fail-on",
+            "info",
+            "--output-format",
+            format,
+            ".",
+        ])
         .output()
         .expect("runs");
     assert_eq!(output.status.code(), Some(1), "{format}: {output:?}");
@@ -310,7 +319,16 @@ fn junit_validates_against_the_xsd() {
     let clean = TempDir::new().expect("tempdir");
     fs::write(clean.path().join("ok.py"), "x = 1\n").expect("write");
     let output = heaplint(clean.path())
-        .args(["check", "--output-format", "junit", "."])
+        .args([
+            "check",
+            "--min-severity",
+            "info",
+            "--fail-on",
+            "info",
+            "--output-format",
+            "junit",
+            ".",
+        ])
         .output()
         .expect("runs");
     assert_eq!(output.status.code(), Some(0));
@@ -358,6 +376,10 @@ fn output_file_replaces_stdout() {
     let output = heaplint(dir.path())
         .args([
             "check",
+            "--min-severity",
+            "info",
+            "--fail-on",
+            "info",
             "--output-format",
             "sarif",
             "--output-file",
@@ -373,7 +395,16 @@ fn output_file_replaces_stdout() {
     assert_eq!(sarif["version"], "2.1.0");
 
     let output = heaplint(dir.path())
-        .args(["check", "--output-file", "no/such/dir/out.txt", "."])
+        .args([
+            "check",
+            "--min-severity",
+            "info",
+            "--fail-on",
+            "info",
+            "--output-file",
+            "no/such/dir/out.txt",
+            ".",
+        ])
         .output()
         .expect("runs");
     assert_eq!(output.status.code(), Some(2));
@@ -389,7 +420,15 @@ fn paths_are_relative_to_the_working_directory() {
     let dir = fixtures();
     let absolute = dir.path().canonicalize().expect("canonical").join("bad.py");
     let output = heaplint(dir.path())
-        .args(["check", "--output-format", "github"])
+        .args([
+            "check",
+            "--min-severity",
+            "info",
+            "--fail-on",
+            "info",
+            "--output-format",
+            "github",
+        ])
         .arg(&absolute)
         .output()
         .expect("runs");
@@ -402,7 +441,16 @@ fn paths_are_relative_to_the_working_directory() {
     fs::create_dir_all(&nested).expect("mkdir");
     fs::write(nested.join("m.py"), "def f(x):\n    return x == None\n").expect("write");
     let output = heaplint(dir.path())
-        .args(["check", "--output-format", "sarif", "./pkg"])
+        .args([
+            "check",
+            "--min-severity",
+            "info",
+            "--fail-on",
+            "info",
+            "--output-format",
+            "sarif",
+            "./pkg",
+        ])
         .output()
         .expect("runs");
     let sarif: Value = serde_json::from_slice(&output.stdout).expect("JSON");
@@ -417,6 +465,10 @@ fn a_failed_write_is_an_error() {
     let output = heaplint(dir.path())
         .args([
             "check",
+            "--min-severity",
+            "info",
+            "--fail-on",
+            "info",
             "--output-format",
             "sarif",
             "--output-file",
@@ -435,7 +487,7 @@ fn output_format_from_the_environment() {
     let dir = fixtures();
     let output = heaplint(dir.path())
         .env("HEAPLINT_OUTPUT_FORMAT", "pylint")
-        .args(["check", "."])
+        .args(["check", "--min-severity", "info", "--fail-on", "info", "."])
         .output()
         .expect("runs");
     let stdout = String::from_utf8(output.stdout).expect("utf-8");
@@ -443,7 +495,16 @@ fn output_format_from_the_environment() {
     // The flag wins over the environment.
     let output = heaplint(dir.path())
         .env("HEAPLINT_OUTPUT_FORMAT", "pylint")
-        .args(["check", "--output-format", "json-lines", "."])
+        .args([
+            "check",
+            "--min-severity",
+            "info",
+            "--fail-on",
+            "info",
+            "--output-format",
+            "json-lines",
+            ".",
+        ])
         .output()
         .expect("runs");
     let first = String::from_utf8(output.stdout).expect("utf-8");
@@ -451,7 +512,7 @@ fn output_format_from_the_environment() {
     serde_json::from_str::<Value>(first).expect("JSON Lines");
     heaplint(dir.path())
         .env("HEAPLINT_OUTPUT_FORMAT", "yaml")
-        .args(["check", "."])
+        .args(["check", "--min-severity", "info", "--fail-on", "info", "."])
         .assert()
         .code(2);
 }

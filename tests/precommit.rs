@@ -19,8 +19,11 @@ use tempfile::TempDir;
 
 const SKIP: &str = "HEAPLINT_SKIP_PRE_COMMIT";
 
-const HABIT: &str = "def f(x):\n    return x == None\n";
-const CLEAN: &str = "def f(x):\n    return x is None\n";
+/// A warning with the default settings: a string copied on every iteration of a loop over
+/// data of unknown size.
+const HABIT: &str =
+    "def f(self, lines):\n    for line in lines:\n        self.text += line + \"\\n\"\n";
+const CLEAN: &str = "def f(self, lines):\n    self.text += ''.join(lines)\n";
 
 /// Enough files with long enough names that the file list is longer than the 128 KiB pre-commit
 /// gives one command line, so it runs heaplint more than once.

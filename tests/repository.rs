@@ -73,6 +73,10 @@ fn found(concise: &str) -> Vec<String> {
 fn findings_are_exactly_the_expected_lines() {
     let output = heaplint(&[
         "check",
+        "--min-severity",
+        "info",
+        "--fail-on",
+        "info",
         "--select",
         "MEM307,MEM503",
         "--output-format",
@@ -89,6 +93,10 @@ fn findings_are_exactly_the_expected_lines() {
 fn a_file_alone_sees_only_its_own_calls() {
     let output = heaplint(&[
         "check",
+        "--min-severity",
+        "info",
+        "--fail-on",
+        "info",
         "--select",
         "MEM307,MEM503",
         "--output-format",
@@ -119,6 +127,10 @@ fn noqa_and_target_version_apply_to_repository_findings() {
         .current_dir(dir.path())
         .args([
             "check",
+            "--min-severity",
+            "info",
+            "--fail-on",
+            "info",
             "--isolated",
             "--select",
             "MEM503",

@@ -28,7 +28,7 @@ fn write(dir: &Path, path: &str, contents: impl AsRef<[u8]>) {
 
 fn run(dir: &Path, args: &[&str]) -> Output {
     heaplint(dir)
-        .arg("check")
+        .args(["check", "--min-severity", "info", "--fail-on", "info"])
         .args(args)
         .output()
         .expect("runs")
@@ -42,7 +42,16 @@ fn concise(dir: &Path, args: &[&str]) -> (Vec<String>, i32) {
 /// Like [`concise`], with `bytes` on standard input.
 fn concise_stdin(dir: &Path, bytes: &[u8]) -> (Vec<String>, i32) {
     let mut command = heaplint(dir);
-    command.args(["check", "--output-format", "concise", "-"]);
+    command.args([
+        "check",
+        "--min-severity",
+        "info",
+        "--fail-on",
+        "info",
+        "--output-format",
+        "concise",
+        "-",
+    ]);
     concise_lines(command.write_stdin(bytes).output().expect("runs"))
 }
 
@@ -276,7 +285,15 @@ fn odd_line_endings_and_binary_files_render_cleanly() {
     write(dir.path(), "cr.py", "x = 1\ry = x == None\r");
     write(dir.path(), "binary.py", b"\x00\x01\x1b[31m");
     let output = heaplint(dir.path())
-        .args(["check", "cr.py", "binary.py"])
+        .args([
+            "check",
+            "--min-severity",
+            "info",
+            "--fail-on",
+            "info",
+            "cr.py",
+            "binary.py",
+        ])
         .output()
         .expect("runs");
     let stdout = String::from_utf8(output.stdout).expect("utf-8");
@@ -375,7 +392,7 @@ fn bad_files_are_reported_and_the_run_goes_on() {
     write(
         root,
         "d_latin1.py",
-        b"# coding: latin-1\nx = '\xe9' == None\n",
+        b"# coding: latin-1\nx = '\xe9' + y == None\n",
     );
     write(root, "e_good.py", HABIT);
     write(root, "f_empty.py", "");
@@ -408,7 +425,16 @@ fn text_output_names_files_that_could_not_be_checked() {
     write(dir.path(), "bad.py", "def f(:\n    pass\n");
     write(dir.path(), "enc.py", b"x = '\xff'\n");
     let output = heaplint(dir.path())
-        .args(["check", "bad.py", "enc.py", "missing.py"])
+        .args([
+            "check",
+            "--min-severity",
+            "info",
+            "--fail-on",
+            "info",
+            "bad.py",
+            "enc.py",
+            "missing.py",
+        ])
         .output()
         .expect("runs");
     let stdout = String::from_utf8(output.stdout).expect("utf-8");

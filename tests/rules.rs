@@ -2,8 +2,9 @@
 //!
 //! Fixtures are `tests/fixtures/<CODE>*.py`. A line that must be flagged ends with
 //! `# expect: CODE` (repeated, comma-separated, once per finding); the findings must be exactly
-//! those, so both a missed habit and a false positive fail. The text and JSON output of the
-//! binary on each fixture are snapshotted.
+//! those, so both a missed habit and a false positive fail. Findings of every severity count
+//! (`--min-severity info`). A fixture whose first line is `# target-version: py310` is checked
+//! for that version. The text and JSON output of the binary on each fixture are snapshotted.
 //!
 //! Each rule's page, `rules/<CODE>.md`, is user documentation and test data at once: every
 //! ```` ```python flagged ```` example must be flagged by the rule, every
@@ -14,8 +15,9 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
-use heaplint::config::{RuleSelection, Settings};
+use heaplint::config::{RuleSelection, Settings, TargetVersion, Thresholds};
 use heaplint::diagnostic::FileReport;
+use heaplint::model::Severity;
 use heaplint::rules::Rule;
 use heaplint::source::SourceFile;
 
@@ -26,12 +28,31 @@ fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
-/// Settings with only the rules matching `select` enabled.
+/// Settings with only the rules matching `select` enabled, every finding shown.
 fn settings_for(select: &str) -> Settings {
     Settings {
         rules: RuleSelection::from_selectors(&[select.to_string()], &[]).expect("known rule"),
+        ..every_finding()
+    }
+}
+
+/// The default settings, with findings of every severity shown.
+fn every_finding() -> Settings {
+    Settings {
+        thresholds: Thresholds {
+            show: Severity::Info,
+            ..Thresholds::DEFAULT
+        },
         ..Settings::default()
     }
+}
+
+/// The version a fixture's first line asks for, `# target-version: py310`.
+fn fixture_target(text: &str) -> Option<&str> {
+    text.lines()
+        .next()?
+        .strip_prefix("# target-version:")
+        .map(str::trim)
 }
 
 /// Checks `text` as the file `name` with `settings`.
@@ -98,7 +119,11 @@ fn expected(text: &str) -> Vec<(usize, String)> {
 fn findings_are_exactly_the_expected_lines() {
     for (name, _) in fixtures() {
         let text = fs::read_to_string(fixtures_dir().join(&name)).expect("fixture");
-        let report = check_text(&name, &text, &Settings::default());
+        let mut settings = every_finding();
+        if let Some(target) = fixture_target(&text) {
+            settings.target = target.parse().expect("a known version");
+        }
+        let report = check_text(&name, &text, &settings);
         assert!(report.checked(), "{name} parses");
         assert_eq!(
             found(&report),
@@ -145,10 +170,24 @@ fn run(args: &[&str]) -> String {
     String::from_utf8(output.stdout).expect("utf-8 output")
 }
 
+/// Runs `check --select CODE --min-severity info` on a fixture, at its target version (the
+/// default one unless it asks for another: the repository's own `requires-python` would
+/// apply otherwise), with `format`'s arguments.
+fn run_fixture(name: &str, code: &str, format: &[&str]) -> String {
+    let text = fs::read_to_string(fixtures_dir().join(name)).expect("fixture");
+    let default = TargetVersion::DEFAULT.to_string();
+    let target = fixture_target(&text).unwrap_or(&default);
+    let mut args = vec!["check", "--select", code, "--min-severity", "info"];
+    args.extend(["--target-version", target]);
+    args.extend(format);
+    args.push(name);
+    run(&args)
+}
+
 #[test]
 fn text_output() {
     for (name, code) in fixtures() {
-        let output = run(&["check", "--select", &code, &name]);
+        let output = run_fixture(&name, &code, &[]);
         insta::assert_snapshot!(format!("text_{}", name.trim_end_matches(".py")), output);
     }
 }
@@ -156,7 +195,7 @@ fn text_output() {
 #[test]
 fn json_output() {
     for (name, code) in fixtures() {
-        let output = run(&["check", "--select", &code, "--output-format", "json", &name]);
+        let output = run_fixture(&name, &code, &["--output-format", "json"]);
         let value: serde_json::Value = serde_json::from_str(&output).expect("valid JSON");
         insta::assert_json_snapshot!(format!("json_{}", name.trim_end_matches(".py")), value);
     }
@@ -173,6 +212,8 @@ fn costs_follow_the_target_version() {
             "MEM201",
             "--output-format",
             "json",
+            "--min-severity",
+            "info",
             "--target-version",
             version,
             "MEM201.py",
@@ -188,17 +229,27 @@ fn costs_follow_the_target_version() {
     assert_eq!(new["growth"], "O(n^2)");
 }
 
+/// Each rule's examples: ```` ```python flagged ```` must be flagged and ```` ```python clean
+/// ```` must not, at the default target version or at the one a `target-version=py310` after
+/// the label names.
 #[test]
 fn examples_are_flagged_or_clean_as_labelled() {
     for rule in Rule::ALL {
-        let settings = settings_for(rule.code());
         let mut labelled = 0;
         for (info, code) in code_blocks(rule.documentation()) {
-            let flagged = match info {
-                "python flagged" => true,
-                "python clean" => false,
-                other => panic!("{}: unlabelled example ```{other}", rule.code()),
+            let mut words = info.split_whitespace();
+            let flagged = match (words.next(), words.next()) {
+                (Some("python"), Some("flagged")) => true,
+                (Some("python"), Some("clean")) => false,
+                _ => panic!("{}: unlabelled example ```{info}", rule.code()),
             };
+            let mut settings = settings_for(rule.code());
+            for word in words {
+                let target = word
+                    .strip_prefix("target-version=")
+                    .unwrap_or_else(|| panic!("{}: unknown label `{word}`", rule.code()));
+                settings.target = target.parse().expect("a known version");
+            }
             labelled += 1;
             let report = check_text("example.py", &code, &settings);
             assert!(report.checked(), "{}: example parses:\n{code}", rule.code());

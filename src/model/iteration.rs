@@ -221,6 +221,7 @@ pub fn iteration_copy(runtime: &Runtime, copy: IterationCopy, n: u64) -> Compari
         summary,
         derivation,
         extra_time_ns: None,
+        judged_by_figures: true,
     }
 }
 

@@ -10,6 +10,17 @@ use super::*;
 /// 48 bytes the scenarios themselves do not include.
 const LOOP_ITERATOR_BYTES: u64 = 48;
 
+/// `--assume-iterations`' default, for counts the source does not show.
+const ASSUMED: u64 = 100;
+
+/// A count the source does not show, as a rule would name it.
+fn unshown(what: &str) -> Unshown {
+    Unshown {
+        what: what.to_string(),
+        place: Place::Range(TextRange::default()),
+    }
+}
+
 #[derive(Deserialize)]
 struct Results {
     scenarios: Vec<Record>,
@@ -284,11 +295,16 @@ fn global_lookups_allocate_nothing() {
                     builtin: true,
                     per_iteration: 1,
                 },
-                Iterations::assumed(n),
+                &Iterations::shown(n),
+                ASSUMED,
                 version(minor),
             );
             assert_eq!(
-                (cost.allocations, cost.allocated_bytes, cost.peak_bytes),
+                (
+                    cost.excess.allocations,
+                    cost.excess.allocated_bytes,
+                    cost.excess.peak_bytes
+                ),
                 (0, 0, 0)
             );
         }
@@ -298,19 +314,23 @@ fn global_lookups_allocate_nothing() {
 #[test]
 fn excess_is_reported_over_the_alternative() {
     let scenario = accumulation_case(Sequence::Str, Store::Attribute, 10);
-    let cost = estimate(&scenario, Iterations::assumed(1000), version(12));
+    let cost = estimate(&scenario, &Iterations::shown(1000), ASSUMED, version(12));
     // 999 new strings of 41 + 10i bytes (i = 2..1000) against 28 list resizes and one join.
-    assert_eq!(cost.allocations, 999 - 29);
-    assert_eq!(cost.allocated_bytes, 5_045_949 - (8800 + 10_041));
+    assert_eq!(cost.excess.allocations, 999 - 29);
+    assert_eq!(cost.excess.allocated_bytes, 5_045_949 - (8800 + 10_041));
     assert_eq!(cost.growth, Growth::Quadratic);
     assert_eq!(cost.python, "3.12");
     assert_eq!(cost.severity, Severity::Error);
     // In place, the str asks for fewer bytes than the join (10,041 B against the list's
     // 8,800 B plus the same 10,041 B), in more calls: a negative excess, and only `info`.
     let local = accumulation_case(Sequence::Str, Store::Local, 10);
-    let cost = estimate(&local, Iterations::assumed(1000), version(12));
+    let cost = estimate(&local, &Iterations::shown(1000), ASSUMED, version(12));
     assert_eq!(
-        (cost.allocations, cost.allocated_bytes, cost.peak_bytes),
+        (
+            cost.excess.allocations,
+            cost.excess.allocated_bytes,
+            cost.excess.peak_bytes
+        ),
         (970, -8800, -8800)
     );
     assert_eq!(
@@ -332,25 +352,30 @@ fn huge_iteration_counts_saturate_instead_of_overflowing() {
         Sequence::List,
     ] {
         let scenario = accumulation_case(sequence, Store::Global, 1000);
-        let cost = estimate(&scenario, Iterations::assumed(billion), version(12));
+        let cost = estimate(&scenario, &Iterations::shown(billion), ASSUMED, version(12));
         assert!(
             cost.habit.allocated_bytes > 1 << 60,
             "{sequence:?}: {cost:?}"
         );
-        estimate(&scenario, Iterations::assumed(u64::MAX), version(12));
+        estimate(
+            &scenario,
+            &Iterations::shown(u64::MAX),
+            ASSUMED,
+            version(12),
+        );
     }
     let list = Scenario::MaterialisedList {
         producer: Producer::Comprehension,
         container: Container::Set,
         elements: Elements::Floats,
     };
-    let cost = estimate(&list, Iterations::assumed(billion), version(8));
-    assert!(cost.peak_bytes > 8 * billion as i64, "{cost:?}");
-    estimate(&list, Iterations::assumed(u64::MAX), version(8));
+    let cost = estimate(&list, &Iterations::shown(billion), ASSUMED, version(8));
+    assert!(cost.excess.peak_bytes > 8 * billion as i64, "{cost:?}");
+    estimate(&list, &Iterations::shown(u64::MAX), ASSUMED, version(8));
     let chain = Scenario::ConcatChain {
         operands: vec![Length::UNKNOWN; 5],
     };
-    let cost = estimate(&chain, Iterations::assumed(u64::MAX), version(13));
+    let cost = estimate(&chain, &Iterations::shown(u64::MAX), ASSUMED, version(13));
     assert_eq!(cost.growth, Growth::Linear);
 }
 
@@ -441,13 +466,17 @@ fn lookups_cost_time_by_version() {
         builtin: true,
         per_iteration: 2,
     };
-    let old = estimate(&scenario, Iterations::assumed(100_000), version(9));
-    let extra = old.extra_time_ns.expect("a time");
+    let old = estimate(&scenario, &Iterations::shown(100_000), ASSUMED, version(9));
+    let extra = old.excess.extra_time_ns.expect("a time");
     assert!((2_000_000..3_000_000).contains(&extra), "{extra}");
-    assert_eq!((old.allocations, old.severity), (0, Severity::Warning));
-    let new = estimate(&scenario, Iterations::assumed(100_000), version(12));
-    assert!(new.extra_time_ns.expect("a time") < extra / 3);
+    assert_eq!(
+        (old.excess.allocations, old.severity),
+        (0, Severity::Warning)
+    );
+    let new = estimate(&scenario, &Iterations::shown(100_000), ASSUMED, version(12));
+    assert_eq!(new.excess.extra_time_ns, Some(0));
     assert_eq!(new.severity, Severity::Info);
+    assert!(!new.worth_reporting());
 }
 
 /// `lst = lst + [item]` 100 times on 3.12: a new item array of 8·i bytes for each i = 1..100
@@ -523,12 +552,18 @@ fn list_summation_is_quadratic() {
     let resizes = Runtime::for_version(version(12)).list_appends(1000).resizes;
     assert_eq!(inlined.alternative.allocations, resizes + 100);
     // A thousand lists of ten items: 40 MB copied, an error; saturated counts do not panic.
-    let thousand = estimate(&summation(true), Iterations::assumed(1000), version(12));
-    assert_eq!(thousand.allocated_bytes / 1_000_000, 39);
+    let thousand = estimate(
+        &summation(true),
+        &Iterations::shown(1000),
+        ASSUMED,
+        version(12),
+    );
+    assert_eq!(thousand.excess.allocated_bytes / 1_000_000, 39);
     assert_eq!(thousand.severity, Severity::Error);
     estimate(
         &summation(false),
-        Iterations::assumed(u64::MAX),
+        &Iterations::shown(u64::MAX),
+        ASSUMED,
         version(12),
     );
 }
@@ -1084,4 +1119,109 @@ fn method_cache_keeps_keys_and_table_only_when_unbounded() {
     assert!(unbounded.habit.peak >= 100 * 56);
     let twice = compare(&Scenario::MethodCache { maxsize: None }, 200, version(12));
     assert!(twice.habit.peak > unbounded.habit.peak);
+}
+
+/// A count the source does not show is priced at the assumed count, once for all the loops
+/// it does not count, but never decides the severity: a quadratic habit over it is a warning
+/// for its growth, a linear one what the counts the source shows make it.
+#[test]
+fn assumed_counts_never_make_an_error() {
+    let quadratic = accumulation_case(Sequence::Str, Store::Attribute, 10);
+    let nested = Iterations::unshown(unshown("the loop over `rows`"))
+        .times(Err(unshown("the loop over `cells`")))
+        .times(Ok(3));
+    let cost = estimate(&quadratic, &nested, 1000, version(12));
+    // 3 x 1000, not 3 x 1000 x 1000: the assumption counts once.
+    assert_eq!(cost.iterations, 3000);
+    assert_eq!(cost.assumed, Some(1000));
+    assert!(cost.excess.allocated_bytes > 40 << 20, "{cost:?}");
+    assert_eq!(cost.severity, Severity::Warning);
+    assert_eq!(cost.iterations_source, IterationsSource::Assumed);
+    assert_eq!(cost.assumptions.len(), 2);
+    // At the counts the source shows (3), the copying is a few hundred bytes.
+    assert!(cost.shown.allocated_bytes < 1000, "{:?}", cost.shown);
+    // Shown counts decide it: 3000 iterations the source shows are an error.
+    let shown = estimate(&quadratic, &Iterations::shown(3000), 1000, version(12));
+    assert_eq!(shown.severity, Severity::Error);
+    assert_eq!(shown.iterations_source, IterationsSource::Shown);
+    // A linear habit over an unknown count stays at what one iteration costs.
+    let display = Scenario::ConstantDisplay(ConstantDisplay {
+        kind: DisplayKind::Set,
+        items: 40,
+        str_keys: false,
+    });
+    let per_row = Iterations::unshown(unshown("the loop over `rows`"));
+    let cost = estimate(&display, &per_row, 100_000, version(12));
+    assert!(cost.excess.allocated_bytes > 64 << 20, "{cost:?}");
+    assert_eq!(cost.severity, Severity::Info);
+    let shown = estimate(&display, &Iterations::shown(100_000), 100, version(12));
+    assert_eq!(shown.severity, Severity::Error);
+}
+
+/// Loops around whose counts the source does not show leave the figures per run of them.
+#[test]
+fn unknown_runs_are_not_multiplied() {
+    let display = Scenario::ConstantDisplay(ConstantDisplay {
+        kind: DisplayKind::List,
+        items: 40,
+        str_keys: false,
+    });
+    let once = estimate(&display, &Iterations::shown(10), ASSUMED, version(12));
+    let per_run = Iterations::shown(10).repeated_by(Iterations::unshown(unshown("`files`")));
+    let cost = estimate(&display, &per_run, ASSUMED, version(12));
+    assert_eq!(cost.excess, once.excess);
+    assert_eq!(cost.assumed, None);
+    assert_eq!(cost.assumptions[0].role, Role::Runs);
+    let repeated = Iterations::shown(10).repeated_by(Iterations::shown(7));
+    let cost = estimate(&display, &repeated, ASSUMED, version(12));
+    assert_eq!(cost.excess.allocated_bytes, 7 * once.excess.allocated_bytes);
+}
+
+/// Past what the model can count, figures say "at least" instead of wrapping, saturating
+/// silently, or cancelling out to nothing.
+#[test]
+fn figures_past_the_model_s_range_are_lower_bounds() {
+    for sequence in [Sequence::Str, Sequence::Tuple, Sequence::List] {
+        let quadratic = accumulation_case(sequence, Store::Global, 1000);
+        for count in [u64::MAX, 1 << 40] {
+            let cost = estimate(&quadratic, &Iterations::shown(count), ASSUMED, version(12));
+            assert!(cost.excess.at_least, "{sequence:?} {count}: {cost:?}");
+            assert!(
+                cost.excess.allocated_bytes > 1 << 60,
+                "{sequence:?}: {cost:?}"
+            );
+            assert_eq!(cost.severity, Severity::Error);
+        }
+        // Repeated past the range, the excess of one run is multiplied, not the totals.
+        let repeated = Iterations::shown(1000).repeated_by(Iterations::shown(u64::MAX));
+        let cost = estimate(&quadratic, &repeated, ASSUMED, version(12));
+        assert!(
+            cost.excess.at_least && cost.excess.allocated_bytes > 1 << 60,
+            "{cost:?}"
+        );
+    }
+    let small = accumulation_case(Sequence::Str, Store::Global, 10);
+    let cost = estimate(&small, &Iterations::shown(1000), ASSUMED, version(12));
+    assert!(!cost.excess.at_least);
+}
+
+/// A finding whose alternative is no better on any figure is not worth reporting; one whose
+/// harm is not in the figures (an identity test, a shared default) always is.
+#[test]
+fn no_gain_is_not_worth_reporting() {
+    let slice = Scenario::IterationCopy(IterationCopy::Slice);
+    let two = estimate(&slice, &Iterations::shown(2), ASSUMED, version(12));
+    assert!(two.excess.allocated_bytes < 0, "{two:?}");
+    assert!(!two.worth_reporting());
+    let hundred = estimate(&slice, &Iterations::shown(100), ASSUMED, version(12));
+    assert!(hundred.worth_reporting());
+    for free in [
+        Scenario::EqualityDispatch,
+        Scenario::IdentityOfValue,
+        Scenario::SharedMutableDefault,
+        Scenario::ReferenceCycle,
+    ] {
+        let cost = estimate(&free, &Iterations::SINGLE, ASSUMED, version(12));
+        assert!(cost.worth_reporting(), "{free:?}");
+    }
 }

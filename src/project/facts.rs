@@ -12,7 +12,7 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::Packages;
-use crate::checker::RecordedCall;
+use crate::checker::{RecordedCall, iterations_of, loop_factors};
 use crate::config::{Settings, TargetVersion};
 use crate::model::Iterations;
 use crate::rules::{Rule, common, list_returned_for_one_pass, missing_slots};
@@ -257,11 +257,8 @@ pub fn collect<'a>(
                 reachable.insert(name, Callee::Local(name.to_string()));
                 if functions_enabled
                     && !list_returned_for_one_pass::is_exported(model, name)
-                    && let Some(built) = list_returned_for_one_pass::candidate(
-                        model,
-                        def,
-                        settings.assume_iterations,
-                    )
+                    && let Some(built) =
+                        list_returned_for_one_pass::candidate(model, source, def, &row_of)
                 {
                     escapable.insert(name, Callee::Local(name.to_string()));
                     facts.functions.push(FunctionCandidate {
@@ -356,12 +353,13 @@ pub fn collect<'a>(
             .loop_id
             .filter(|_| kept_by_name || kept_in_place(recorded))
             .map(|loop_id| {
-                Iterations::of_loops(
-                    model
-                        .loop_chain(Some(loop_id))
-                        .map(|id| model.trip_count(id)),
-                    settings.assume_iterations,
-                )
+                iterations_of(&loop_factors(
+                    model,
+                    source,
+                    Some(loop_id),
+                    recorded.call.range(),
+                ))
+                .placed(&row_of)
             });
         let entry = &mut facts.calls[index];
         entry.calls += 1;
@@ -373,14 +371,15 @@ pub fn collect<'a>(
         }
         if let Some(iterations) = kept_in_loop {
             entry.kept_in_loops += 1;
-            let weight = |(iterations, _): &(Iterations, usize)| {
-                iterations.count.saturating_mul(iterations.runs)
+            let weight = |iterations: &Iterations| {
+                iterations
+                    .priced_count(settings.assume_iterations)
+                    .saturating_mul(iterations.runs)
             };
-            let candidate = (iterations, 0);
             if entry
                 .costliest_loop
                 .as_ref()
-                .is_none_or(|best| weight(best) < weight(&candidate))
+                .is_none_or(|(best, _)| weight(best) < weight(&iterations))
             {
                 entry.costliest_loop = Some((iterations, row_of(recorded.call.start())));
             }

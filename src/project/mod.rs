@@ -49,10 +49,11 @@ pub struct Checked {
 
 /// Joins the facts of every file, adds the repository-wide findings to the reports of the
 /// files that define what they flag, and returns the reports. `place` prices a finding for
-/// its file and puts it where its candidate was placed.
+/// its file and puts it where its candidate was placed, or drops it when it is not worth
+/// reporting.
 pub fn finish(
     checked: Vec<Checked>,
-    place: impl Fn(&FileFacts, Finding, Placement) -> crate::diagnostic::Diagnostic,
+    place: impl Fn(&FileFacts, Finding, Placement) -> Option<crate::diagnostic::Diagnostic>,
 ) -> Vec<FileReport> {
     // The last names calls may end in to reach a candidate: its own, or a re-exported alias.
     // Most calls end in another name and are dismissed before building any qualified name.
@@ -138,7 +139,7 @@ pub fn finish(
         .into_iter()
         .filter_map(|(file, finding, placement)| {
             let facts = checked[file].facts.as_ref()?;
-            Some((file, place(facts, finding, placement)))
+            Some((file, place(facts, finding, placement)?))
         })
         .collect::<Vec<_>>();
     // Each file's facts are dropped here, on the thread that takes the file: dropping them

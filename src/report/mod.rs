@@ -19,7 +19,7 @@ use std::path::{Component, Path};
 use rustc_hash::FxHashMap;
 
 use crate::diagnostic::{Diagnostic, FileReport};
-use crate::model::{Cost, IterationsSource, grouped, human_bytes, human_duration, signed};
+use crate::model::{Cost, IterationsSource, Role, grouped, human_bytes, human_duration, signed};
 
 /// The output formats of `--output-format`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -227,36 +227,96 @@ impl Fnv {
 }
 
 /// A cost's figures in one line: `+5.0 MB in +970 allocations, peak +1.2 KB, O(n^2),
-/// n = 1,000 (range literals), CPython 3.12`.
+/// n = 1,000, CPython 3.12`; `n = 100 assumed` when the source does not show some count.
 pub fn cost_line(cost: &Cost) -> String {
+    let excess = &cost.excess;
     let mut parts = Vec::new();
-    if cost.allocations == 0 && cost.allocated_bytes == 0 && cost.peak_bytes == 0 {
+    if excess.allocations == 0 && excess.allocated_bytes == 0 && excess.peak_bytes == 0 {
         parts.push("no extra allocation".to_string());
     } else {
+        let more = if excess.at_least { "more than " } else { "" };
         parts.push(format!(
-            "{} in {} allocations",
-            signed_bytes(cost.allocated_bytes),
-            signed(cost.allocations)
+            "{more}{} in {} allocations",
+            signed_bytes(excess.allocated_bytes),
+            signed(excess.allocations)
         ));
-        parts.push(format!("peak {}", signed_bytes(cost.peak_bytes)));
+        parts.push(format!("peak {}", signed_bytes(excess.peak_bytes)));
     }
-    if let Some(ns) = cost.extra_time_ns {
+    if let Some(ns) = excess.extra_time_ns {
         parts.push(format!("+{} of lookups", human_duration(ns)));
     }
     parts.push(cost.growth.as_str().to_string());
-    let repeated = if cost.runs > 1 {
-        format!(" x {} runs", grouped(cost.runs))
-    } else {
-        String::new()
-    };
-    let n = grouped(cost.iterations);
-    parts.push(match cost.iterations_source {
-        IterationsSource::Single => "runs once".to_string(),
-        IterationsSource::RangeLiteral => format!("n = {n}{repeated} (range literals)"),
-        IterationsSource::Assumed => format!("n = {n}{repeated} (some assumed)"),
-    });
+    parts.push(iterations_text(cost));
     parts.push(format!("CPython {}", cost.python));
     parts.join(", ")
+}
+
+/// `n = 1,000 x 3 runs`, `n = 100 assumed, per run`, `runs once`.
+fn iterations_text(cost: &Cost) -> String {
+    if cost.iterations_source == IterationsSource::Single {
+        return "runs once".to_string();
+    }
+    let mut text = format!("n = {}", grouped(cost.iterations));
+    if cost.assumed.is_some() {
+        text.push_str(" assumed");
+    }
+    if cost.runs > 1 {
+        text.push_str(&format!(" x {} runs", grouped(cost.runs)));
+    }
+    if cost
+        .assumptions
+        .iter()
+        .any(|assumption| assumption.role == Role::Runs)
+    {
+        text.push_str(", per run");
+    }
+    text
+}
+
+/// What the figures assumed, in a sentence, or `None` when the source shows every count:
+/// ``100 for the loop over `rows` (line 9), whose count the source does not show; per run of
+/// the loop over `files` (line 5), which the source does not count``.
+pub fn assumptions_text(cost: &Cost) -> Option<String> {
+    let named = |role: Role| -> Vec<String> {
+        cost.assumptions
+            .iter()
+            .filter(|assumption| assumption.role == role)
+            .map(|assumption| match &assumption.file {
+                Some(file) => format!("{} ({file}:{})", assumption.what, assumption.line),
+                None => format!("{} (line {})", assumption.what, assumption.line),
+            })
+            .collect()
+    };
+    let (counts, runs) = (named(Role::Count), named(Role::Runs));
+    let mut parts = Vec::new();
+    if let Some(assumed) = cost.assumed {
+        let (all, whose) = if counts.len() == 1 {
+            ("", "whose count")
+        } else {
+            (" in all", "whose counts")
+        };
+        parts.push(format!(
+            "{}{all} for {}, {whose} the source does not show",
+            grouped(assumed),
+            listed(&counts),
+        ));
+    }
+    if !runs.is_empty() {
+        parts.push(format!(
+            "per run of {}, which the source does not count",
+            listed(&runs)
+        ));
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn listed(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 fn signed_bytes(value: i64) -> String {
@@ -286,20 +346,28 @@ fn printable(text: &str) -> Cow<'_, str> {
     )
 }
 
-/// The findings that allocate the most beyond their alternative (by bytes allocated, then by
-/// peak), at most `limit`; findings that cost nothing extra are left out.
+/// The findings that matter most, at most `limit`: the most severe first, then those whose
+/// counts the source shows before those resting on an assumed count, then by bytes. Findings
+/// that cost nothing extra are left out.
 fn costliest(reports: &[FileReport], limit: usize) -> Vec<(&FileReport, &Diagnostic)> {
     let mut ranked: Vec<(&FileReport, &Diagnostic, &Cost)> = reports
         .iter()
         .flat_map(|report| {
             report.findings().filter_map(move |diagnostic| {
                 let cost = diagnostic.cost.as_ref()?;
-                (cost.allocated_bytes > 0 || cost.peak_bytes > 0)
+                (cost.excess.allocated_bytes > 0 || cost.excess.peak_bytes > 0)
                     .then_some((report, diagnostic, cost))
             })
         })
         .collect();
-    ranked.sort_by_key(|(_, _, cost)| std::cmp::Reverse((cost.allocated_bytes, cost.peak_bytes)));
+    ranked.sort_by_key(|(_, diagnostic, cost)| {
+        std::cmp::Reverse((
+            diagnostic.severity,
+            cost.assumed.is_none(),
+            cost.excess.allocated_bytes,
+            cost.excess.peak_bytes,
+        ))
+    });
     ranked
         .into_iter()
         .take(limit)
@@ -312,6 +380,8 @@ struct Totals {
     findings: usize,
     files_with_findings: usize,
     unchecked: usize,
+    /// Findings below the least severity shown, left out.
+    hidden: usize,
 }
 
 impl Totals {
@@ -323,6 +393,7 @@ impl Totals {
                 .filter(|r| r.findings().next().is_some())
                 .count(),
             unchecked: reports.iter().filter(|r| !r.checked()).count(),
+            hidden: reports.iter().map(|r| r.hidden).sum(),
         }
     }
 
@@ -347,6 +418,12 @@ impl Totals {
             sentence.push_str(&format!(
                 " {} could not be checked.",
                 plural(self.unchecked, "file")
+            ));
+        }
+        if self.hidden > 0 {
+            sentence.push_str(&format!(
+                " {} below the least severity shown (`--min-severity`).",
+                plural(self.hidden, "finding"),
             ));
         }
         sentence
@@ -378,6 +455,8 @@ mod tests {
             source: Some(SourceFile::new(PathBuf::from("a.py"), text)),
             diagnostics: vec![at_row(2), at_row(3), at_row(2)],
             internal_error: false,
+            thresholds: crate::config::Thresholds::DEFAULT,
+            hidden: 0,
         };
         assert_eq!(
             fingerprints(&report),

@@ -10,7 +10,9 @@ use miette::{
     MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 
-use super::{RenderOptions, Totals, cost_line, costliest, printable, signed_bytes};
+use super::{
+    RenderOptions, Totals, assumptions_text, cost_line, costliest, printable, signed_bytes,
+};
 use crate::diagnostic::{self, FileReport};
 use crate::model::Severity;
 
@@ -71,18 +73,25 @@ pub fn render(
     if !ranked.is_empty() {
         writeln!(
             out,
-            "Costliest findings, by bytes allocated beyond the alternative:"
+            "Costliest findings, the most severe first, by bytes allocated beyond the alternative:"
         )?;
         for (rank, (report, diagnostic)) in ranked.iter().enumerate() {
             let Some(cost) = &diagnostic.cost else {
                 continue;
             };
+            let more = if cost.excess.at_least { ">" } else { "" };
+            let assumed = if cost.assumed.is_some() {
+                " (n assumed)"
+            } else {
+                ""
+            };
             writeln!(
                 out,
-                "  {}. {:>10} allocated, peak {:>10}  {}:{}:{}  {} {}",
+                "  {}. {:<7} {:>10} allocated, peak {:>10}  {}:{}:{}  {} {}{assumed}",
                 rank + 1,
-                signed_bytes(cost.allocated_bytes),
-                signed_bytes(cost.peak_bytes),
+                diagnostic.severity.as_str(),
+                format!("{more}{}", signed_bytes(cost.excess.allocated_bytes)),
+                signed_bytes(cost.excess.peak_bytes),
                 printable(&report.path.display().to_string()),
                 diagnostic.location.row,
                 diagnostic.location.column,
@@ -181,7 +190,11 @@ impl Diagnostic for Rendered<'_> {
         let help = self.diagnostic.help.as_deref()?;
         let mut text = printable(help).into_owned();
         if let Some(cost) = &self.diagnostic.cost {
-            text.push_str(&format!("\ncost: {}\n{}", cost_line(cost), cost.summary));
+            text.push_str(&format!("\ncost: {}", cost_line(cost)));
+            if let Some(assumed) = assumptions_text(cost) {
+                text.push_str(&format!("\nassumed: {assumed}"));
+            }
+            text.push_str(&format!("\n{}", cost.summary));
             if self.show_derivation {
                 for line in &cost.derivation {
                     text.push_str(&format!("\n  = {line}"));

@@ -3,7 +3,7 @@
 use ruff_python_ast::{self as ast, Expr, Operator};
 use ruff_text_size::Ranged;
 
-use super::common::{Folding, add_operands_except, short_text};
+use super::common::{Folding, add_operands_except};
 use super::{Rule, RuleMeta};
 use crate::checker::Checker;
 use crate::model::{Length, Scenario, Severity};
@@ -18,7 +18,9 @@ pub const META: RuleMeta = RuleMeta {
 };
 
 /// Libraries whose columns and arrays overload `+` to concatenate strings element-wise.
-const ARRAY_LIBRARIES: &[&str] = &["pandas", "numpy", "polars", "pyspark", "dask", "modin", "cudf"];
+const ARRAY_LIBRARIES: &[&str] = &[
+    "pandas", "numpy", "polars", "pyspark", "dask", "modin", "cudf",
+];
 
 /// Suggestions longer than this are left out of the help; the advice stands without them.
 const MAX_SUGGESTION: usize = 60;
@@ -53,7 +55,11 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, expr: &'a Exp
     }
     let lengths = operands
         .iter()
-        .map(|operand| folding.length(operand).map_or(Length::UNKNOWN, Length::known))
+        .map(|operand| {
+            folding
+                .length(operand)
+                .map_or(Length::UNKNOWN, Length::known)
+        })
         .collect();
     let help = match fstring_suggestion(checker, context, &operands) {
         Some(suggestion) => format!("Build the string once with an f-string: `{suggestion}`"),
@@ -68,7 +74,7 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, expr: &'a Exp
         ),
         help,
         Scenario::ConcatChain { operands: lengths },
-        checker.iterations(context.loop_id()),
+        checker.iterations(context.loop_id(), expr.range()),
     );
 }
 
@@ -88,7 +94,7 @@ fn fstring_suggestion(checker: &Checker, context: &Context, operands: &[&Expr]) 
             Expr::FString(_) => return None,
             other => {
                 let shown = str_call_argument(checker, context, other).unwrap_or(other);
-                let text = short_text(checker, shown)?;
+                let text = checker.short_text(shown)?;
                 if text.contains(['{', '}', '"', '\\', '!', ':', '\'']) {
                     return None;
                 }

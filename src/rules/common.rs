@@ -4,10 +4,13 @@ use ruff_python_ast::{self as ast, CmpOp, Expr, Operator, Stmt};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 use rustc_hash::FxHashMap;
 
-use crate::checker::Checker;
+use ruff_python_ast::helpers::any_over_expr;
+
+use crate::checker::{Checker, iterations_of};
 use crate::model::{Iterations, Length, MODULE_DUNDERS, Store, StrKind};
 use crate::semantic::{
-    Binding, BindingKind, Context, LoopId, Node, Resolution, ScopeClass, ScopeId, ScopeNode,
+    Binding, BindingKind, Context, LoopId, LoopNode, Node, Resolution, ScopeClass, ScopeId,
+    ScopeNode,
 };
 
 /// Each `left op right` link of a comparison, so `a == b == c` yields `a == b` and `b == c`.
@@ -22,71 +25,6 @@ pub fn comparison_pairs(compare: &ast::ExprCompare) -> impl Iterator<Item = (&Ex
 /// The range of one comparison link, from its left operand to its right.
 pub fn pair_range(left: &Expr, right: &Expr) -> TextRange {
     TextRange::new(left.start(), right.end())
-}
-
-/// Method and function names whose arguments are query or element-wise expressions in
-/// SQLAlchemy, pandas, NumPy, Django and PySpark, where `==` is overloaded to build an
-/// expression and `is` would silently break the query.
-const QUERY_CALLS: &[&str] = &[
-    "filter",
-    "filter_by",
-    "where",
-    "having",
-    "query",
-    "exclude",
-    "when",
-    "join",
-    "outerjoin",
-    "and_",
-    "or_",
-    "not_",
-    "case",
-];
-
-/// True when the comparison being visited builds an element-wise or query expression: it sits
-/// (through parentheses, tuples and `&`, `|`, `^`, `~`) in a subscript index (`df[df.a == None]`),
-/// in the arguments of a query-style call (`.filter(User.name == None)`), or is combined with
-/// bitwise operators, which on plain booleans nobody writes.
-pub fn builds_query(context: &Context, comparison: TextRange) -> bool {
-    let mut child = comparison;
-    for node in context.parents().iter().rev() {
-        let Node::Expr(expr) = node else {
-            return false;
-        };
-        let from = std::mem::replace(&mut child, expr.range());
-        match expr {
-            Expr::BinOp(ast::ExprBinOp {
-                op: Operator::BitAnd | Operator::BitOr | Operator::BitXor,
-                ..
-            })
-            | Expr::UnaryOp(ast::ExprUnaryOp {
-                op: ast::UnaryOp::Invert,
-                ..
-            }) => return true,
-            Expr::Tuple(_) | Expr::List(_) => {}
-            Expr::Subscript(subscript) => return subscript.slice.range().contains_range(from),
-            Expr::Call(call) => {
-                return call.arguments.range.contains_range(from) && is_query_call(call);
-            }
-            _ => return false,
-        }
-    }
-    false
-}
-
-fn is_query_call(call: &ast::ExprCall) -> bool {
-    let name = match call.func.as_ref() {
-        Expr::Name(name) => name.id.as_str(),
-        Expr::Attribute(attribute) => attribute.attr.as_str(),
-        _ => return false,
-    };
-    QUERY_CALLS.contains(&name)
-}
-
-/// Source text of an operand for a message, or `None` when it is too long or spans lines.
-pub fn short_text<'a>(checker: &Checker<'a>, expr: &Expr) -> Option<&'a str> {
-    let text = checker.text(expr.range());
-    (text.len() <= 40 && !text.contains('\n')).then_some(text)
 }
 
 /// The operands of a `+` chain, left to right: `a + (b + c) + d` gives `a, b, c, d`.
@@ -370,11 +308,25 @@ impl std::fmt::Display for Target<'_> {
 
 /// The loops an accumulation grows across.
 pub struct GrowthLoops {
-    /// `count`: iterations of those loops together; `runs`: how often loops further out start
-    /// the accumulation afresh.
+    /// `count`: how many times the target grows in those loops together; `runs`: how often
+    /// loops further out start the accumulation afresh.
     pub iterations: Iterations,
     /// The outermost of them.
     pub outermost: LoopId,
+    /// How many statements in the innermost loop grow the target (reported as one).
+    pub sites: usize,
+}
+
+impl GrowthLoops {
+    /// ` (by 3 statements in the loop)` when several statements grow the target, for the
+    /// message of the one finding that stands for them all.
+    pub fn statements(&self) -> String {
+        if self.sites > 1 {
+            format!(" (by {} statements in the loop)", self.sites)
+        } else {
+            String::new()
+        }
+    }
 }
 
 /// `target += piece` or `target = target + piece` inside a loop.
@@ -540,7 +492,11 @@ impl<'a> Accumulation<'a> {
     }
 
     /// How many iterations the target grows across, and how often loops further out start it
-    /// afresh; `None` when the innermost loop itself starts it afresh (nothing accumulates).
+    /// afresh. `None` when the innermost loop itself starts it afresh (nothing accumulates),
+    /// when the loops read the target to decide whether to go on (a search such as
+    /// `while name in taken: name += "_"`, which stops when the value is right, not when the
+    /// data runs out), and at every statement growing the target in a loop but the first:
+    /// that one reports them all.
     pub fn growth(&self, checker: &Checker<'a>, context: &Context<'a>) -> Option<GrowthLoops> {
         let chain: Vec<LoopId> = checker.model.loop_chain(Some(self.loop_id)).collect();
         let carried = chain
@@ -550,13 +506,84 @@ impl<'a> Accumulation<'a> {
         if carried == 0 {
             return None;
         }
-        let (growth, outer) = chain.split_at(carried);
+        let outermost = chain[carried - 1];
+        if chain[..carried]
+            .iter()
+            .any(|id| self.decides_whether_to_go_on(checker, *id))
+        {
+            return None;
+        }
+        let sites = self.sites(checker);
+        if sites
+            .first()
+            .is_some_and(|first| !std::ptr::eq(*first, self.statement))
+        {
+            return None;
+        }
+        let mut factors = checker.loop_factors(Some(self.loop_id), self.statement.range());
+        // Each statement growing the target takes the share of the loop its branches get;
+        // together they grow it that many times per iteration.
+        factors[0].weight = sites
+            .iter()
+            .map(|site| 1.0 / checker.model.branch_share(self.loop_id, site.range()) as f64)
+            .sum();
+        let (growth, outer) = factors.split_at(carried);
         Some(GrowthLoops {
-            iterations: checker
-                .iterations_of(growth.iter().copied())
-                .repeated_by(checker.iterations_of(outer.iter().copied())),
-            outermost: growth[growth.len() - 1],
+            iterations: iterations_of(growth).repeated_by(iterations_of(outer)),
+            outermost,
+            sites: sites.len(),
         })
+    }
+
+    /// The statements growing the target directly in the innermost loop, this one included,
+    /// in source order.
+    fn sites(&self, checker: &Checker<'a>) -> Vec<&'a Stmt> {
+        let mut sites = Vec::new();
+        let body = checker.model.loop_(self.loop_id).node.body();
+        for_each_statement_in_loop(body, &mut |statement| {
+            if std::ptr::eq(statement, self.statement) || self.grows(statement) {
+                sites.push(statement);
+            }
+        });
+        sites
+    }
+
+    /// True if `statement` is another `target += piece` or `target = target + piece`.
+    fn grows(&self, statement: &Stmt) -> bool {
+        match statement {
+            Stmt::AugAssign(ast::StmtAugAssign {
+                target,
+                op: Operator::Add,
+                ..
+            }) => self.target.is(target),
+            Stmt::Assign(ast::StmtAssign { targets, value, .. }) => {
+                matches!(targets.as_slice(), [target] if self.target.is(target))
+                    && self.accumulates(value)
+            }
+            _ => false,
+        }
+    }
+
+    /// True when `loop_id` reads the target to decide whether to go on: in a `while` test, or
+    /// in the test of an `if` that leaves the loop.
+    fn decides_whether_to_go_on(&self, checker: &Checker<'a>, loop_id: LoopId) -> bool {
+        let reads = |expr: &Expr| any_over_expr(expr, &|inner: &Expr| self.target.is(inner));
+        let node = checker.model.loop_(loop_id).node;
+        if let LoopNode::While(ast::StmtWhile { test, .. }) = node
+            && reads(test)
+        {
+            return true;
+        }
+        let mut found = false;
+        for_each_statement_in_loop(node.body(), &mut |statement| {
+            if let Stmt::If(ast::StmtIf { test, body, .. }) = statement {
+                found |= reads(test)
+                    && body.iter().any(|inner| {
+                        matches!(inner, Stmt::Break(_) | Stmt::Return(_) | Stmt::Raise(_))
+                    });
+            }
+        });
+        found
     }
 
     /// True when `loop_id` gives the target a fresh value each iteration, or for `obj.attr` and
@@ -869,6 +896,47 @@ fn blocks(statement: &Stmt) -> Vec<&[Stmt]> {
             cases.iter().map(|case| case.body.as_slice()).collect()
         }
         _ => Vec::new(),
+    }
+}
+
+/// The statement right after the one spanning `range` in the block of `body` (at any depth)
+/// holding it, if there is one.
+pub fn statement_after(body: &[Stmt], range: TextRange) -> Option<&Stmt> {
+    if let Some(at) = body.iter().position(|each| each.range() == range) {
+        return body.get(at + 1);
+    }
+    let holder = body
+        .iter()
+        .find(|each| each.range().contains_range(range))?;
+    blocks(holder)
+        .into_iter()
+        .find_map(|block| statement_after(block, range))
+}
+
+/// True when `range` is inside the `finally:` block of a `try` in `body`.
+pub fn in_finally(body: &[Stmt], range: TextRange) -> bool {
+    let mut found = false;
+    for_each_statement(body, &mut |statement| {
+        if let Stmt::Try(ast::StmtTry { finalbody, .. }) = statement {
+            found |= finalbody
+                .iter()
+                .any(|inner| inner.range().contains_range(range));
+        }
+    });
+    found
+}
+
+/// Calls `visit` on every statement `body`, a loop's body, runs on each of its iterations:
+/// those nested in compound statements too, but not those of nested loops, functions or
+/// classes.
+pub fn for_each_statement_in_loop<'a>(body: &'a [Stmt], visit: &mut impl FnMut(&'a Stmt)) {
+    for statement in body {
+        visit(statement);
+        if !matches!(statement, Stmt::For(_) | Stmt::While(_)) {
+            for block in blocks(statement) {
+                for_each_statement_in_loop(block, visit);
+            }
+        }
     }
 }
 

@@ -39,16 +39,19 @@ pub fn check<'a>(
         .collect();
     // Only a concatenation evidently of lists or tuples: `a + b` of unknown operands may add
     // strings, numbers or arrays element-wise.
-    let sequences = kinds
+    let sequences = kinds.iter().all(|kind| {
+        matches!(
+            kind,
+            ValueKind::List | ValueKind::Tuple | ValueKind::Unknown
+        )
+    }) && kinds
         .iter()
-        .all(|kind| matches!(kind, ValueKind::List | ValueKind::Tuple | ValueKind::Unknown))
-        && kinds
-            .iter()
-            .any(|kind| matches!(kind, ValueKind::List | ValueKind::Tuple));
+        .any(|kind| matches!(kind, ValueKind::List | ValueKind::Tuple));
     // All displays: one display would do, and tuples of constants (`(0, 1) + (None,) * 5`)
     // are folded into one constant by the compiler.
     let all_displays = operands.iter().all(|operand| {
-        matches!(operand, Expr::List(_) | Expr::Tuple(_)) || constant_tuple_length(operand).is_some()
+        matches!(operand, Expr::List(_) | Expr::Tuple(_))
+            || constant_tuple_length(operand).is_some()
     });
     if !sequences || all_displays || checker.model.imports_any(ARRAY_LIBRARIES) {
         return;
@@ -60,13 +63,14 @@ pub fn check<'a>(
         .collect();
     // An operand that is not a name or attribute (a call) is a fresh object the loop cannot
     // reach; a named one the loop changes makes the copy necessary.
-    if let Some(sources) = sources
-        && iterable::loop_may_change(iterator, &sources)
+    if let Some(sources) = &sources
+        && iterable::loop_may_change(iterator, sources)
     {
         return;
     }
     // `for child in a + b: child.remove()`: the items leave their containers.
-    if iterable::items_may_change_container(iterator) {
+    let named = sources.unwrap_or_default();
+    if iterable::items_may_change_container(checker, context, iterator, &named) {
         return;
     }
     let count = operands.len() as u64;
@@ -76,7 +80,12 @@ pub fn check<'a>(
         format!("{count} sequences are concatenated into a new one only to be iterated once"),
         "Iterate them in turn with `itertools.chain(a, b)`, which copies nothing".to_string(),
         Scenario::IterationCopy(IterationCopy::Concatenation { operands: count }),
-        iterable::copy_iterations(checker, context, None),
+        iterable::copy_iterations(
+            checker,
+            context,
+            expr,
+            checker.items_of(context.scope(), expr),
+        ),
     );
 }
 
@@ -88,10 +97,9 @@ const MAX_FOLDED_TUPLE: u64 = 256;
 /// tuple repeated by an int literal (up to [`MAX_FOLDED_TUPLE`] items), or a sum of them.
 fn constant_tuple_length(expr: &Expr) -> Option<u64> {
     match expr {
-        Expr::Tuple(ast::ExprTuple { elts, .. }) => elts
-            .iter()
-            .all(is_constant)
-            .then_some(elts.len() as u64),
+        Expr::Tuple(ast::ExprTuple { elts, .. }) => {
+            elts.iter().all(is_constant).then_some(elts.len() as u64)
+        }
         Expr::BinOp(ast::ExprBinOp {
             left,
             op: ast::Operator::Mult,

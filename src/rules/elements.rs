@@ -31,7 +31,7 @@ pub fn elements(model: &SemanticModel, element: &Expr, loop_id: Option<LoopId>) 
     if is_float_arithmetic(element, variable) {
         return Elements::Floats;
     }
-    let Some(range) = loop_id.and_then(|id| model.range_literal(id)) else {
+    let Some(range) = loop_id.and_then(|id| model.loop_range(id)) else {
         return Elements::Unknown;
     };
     int_values(element, variable, range).map_or(Elements::Unknown, Elements::Ints)

@@ -53,7 +53,7 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, name: &'a ast
             builtin,
             per_iteration: loads_in_loop(checker, context, loop_id, id),
         },
-        checker.iterations(Some(loop_id)),
+        checker.iterations(Some(loop_id), name.range),
     );
 }
 

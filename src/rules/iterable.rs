@@ -143,17 +143,15 @@ fn iterating<'a>(parent: &Node<'a>, expr: &Expr) -> Option<IteratedBy<'a>> {
     }
 }
 
-/// How often a copy of `items` items (assumed when `None`) is built: once per run of the
-/// loops around the iterable.
-pub fn copy_iterations(checker: &Checker, context: &Context, items: Option<u64>) -> Iterations {
-    let items = match items {
-        Some(count) => Iterations {
-            count,
-            ..Iterations::of_loops([Some(count)], checker.settings.assume_iterations)
-        },
-        None => Iterations::assumed(checker.settings.assume_iterations),
-    };
-    items.repeated_by(checker.iterations(context.loop_id()))
+/// How often a copy of `copied` (an iterable expression) is made and how many items it has:
+/// `items` items, built once per run of the loops around the iterable.
+pub fn copy_iterations(
+    checker: &Checker,
+    context: &Context,
+    copied: &Expr,
+    items: Iterations,
+) -> Iterations {
+    items.repeated_by(checker.iterations(context.loop_id(), copied.range()))
 }
 
 /// The name or attribute chain an expression reads from (`d` for `d.keys()`, `self.items`
@@ -314,9 +312,17 @@ const DETACHING_METHODS: &[&str] = &[
 /// True when the loop's items may change the container they came from while it runs: it
 /// calls one of [`DETACHING_METHODS`] on its target (or an attribute of it), which usually
 /// takes the item out of its container, or calls the target itself (`for callback in
-/// pending[n:]: callback()`), and a callback may register more. A target that is not a
-/// name or a tuple of names counts too.
-pub fn items_may_change_container(iterator: IteratedBy) -> bool {
+/// pending[n:]: callback()`), and a callback may register more. When a source is not a plain
+/// local of the function (an attribute of some object, a global), any method called on an
+/// item, or any attribute set on one, counts too: `cls.__declare_first__()` may unregister
+/// `cls` from the registry iterated, and `b.a = a2` moves `b` out of `a1.bs` through an ORM
+/// back-reference. A target that is not a name or a tuple of names counts too.
+pub fn items_may_change_container(
+    checker: &Checker,
+    context: &Context,
+    iterator: IteratedBy,
+    sources: &[Source],
+) -> bool {
     let target = match iterator {
         IteratedBy::For(for_stmt) => for_stmt.target.as_ref(),
         IteratedBy::Comprehension { clause, .. } => &clause.target,
@@ -329,19 +335,25 @@ pub fn items_may_change_container(iterator: IteratedBy) -> bool {
             .collect(),
         _ => return true,
     };
-    iterator.any_expr(&|expr: &Expr| {
-        let Expr::Call(call) = expr else {
-            return false;
-        };
-        match call.func.as_ref() {
+    let shared = sources.iter().any(|source| {
+        !source.attributes.is_empty()
+            || checker.model.resolve(context.scope(), source.root) != Resolution::Local
+    });
+    let on_item =
+        |expr: &Expr| Source::of(expr).is_some_and(|source| targets.contains(&source.root));
+    iterator.any_expr(&|expr: &Expr| match expr {
+        Expr::Call(call) => match call.func.as_ref() {
             Expr::Name(called) => targets.contains(&called.id.as_str()),
             Expr::Attribute(method) => {
-                DETACHING_METHODS.contains(&method.attr.as_str())
-                    && Source::of(&method.value)
-                        .is_some_and(|source| targets.contains(&source.root))
+                (shared || DETACHING_METHODS.contains(&method.attr.as_str()))
+                    && on_item(&method.value)
             }
             _ => false,
+        },
+        Expr::Attribute(attribute) => {
+            shared && attribute.ctx != ExprContext::Load && on_item(&attribute.value)
         }
+        _ => false,
     })
 }
 

@@ -1,16 +1,18 @@
 #![doc = include_str!("../../rules/MEM302.md")]
 
-use ruff_python_ast::helpers::any_over_body;
+use ruff_python_ast::helpers::{any_over_body, any_over_expr};
 use ruff_python_ast::{self as ast, Expr, ExprContext, Stmt};
 use ruff_text_size::{Ranged, TextRange};
 
-use super::common::for_each_statement;
+use super::common::{for_each_statement, in_finally, statement_after};
 
-use super::{Rule, RuleMeta};
-use crate::checker::Checker;
 use super::elements::elements;
+use super::{Rule, RuleMeta};
+use crate::checker::{Checker, iterations_of};
 use crate::model::{Container, Elements, Producer, Scenario, Severity};
-use crate::semantic::{Binding, BindingKind, LoopId, Reference, ScopeId, Usage};
+use crate::semantic::{
+    Binding, BindingKind, LoopId, LoopNode, Reference, ScopeId, ScopeNode, Usage,
+};
 
 pub const META: RuleMeta = RuleMeta {
     code: "MEM302",
@@ -50,11 +52,13 @@ pub fn check(checker: &mut Checker, scope: ScopeId) {
         if !has_observable_effects(checker, scope, name, fill.outer_loop, fill.consumer) {
             // One item per pass of the loops around the first append, up to the list's own
             // loop; loops around the list build it afresh each time.
-            let items = checker.iterations_of(
-                model
-                    .loop_chain(fill.append_loop)
-                    .take_while(|id| Some(*id) != creation.loop_id),
-            );
+            let at = fill.appended.map_or(creation.range, Ranged::range);
+            let factors: Vec<_> = checker
+                .loop_factors(fill.append_loop, at)
+                .into_iter()
+                .take_while(|factor| Some(factor.loop_id) != creation.loop_id)
+                .collect();
+            let items = iterations_of(&factors);
             // Only a single append tells what every item is.
             let elements = match (fill.appended, appends_in(&uses)) {
                 (Some(appended), 1) => elements(model, appended, fill.append_loop),
@@ -63,7 +67,7 @@ pub fn check(checker: &mut Checker, scope: ScopeId) {
             found.push((
                 name,
                 creation,
-                items.repeated_by(checker.iterations(creation.loop_id)),
+                items.repeated_by(checker.iterations(creation.loop_id, creation.range)),
                 elements,
             ));
         }
@@ -239,7 +243,9 @@ const FINISHING_METHODS: &[&str] = &[
 /// - the filling loop leaves other state behind that the code after it reads (a counter, a
 ///   dict filled alongside, a second list): a two-pass algorithm;
 /// - the consuming loop finishes each item (joins a thread, closes a file, removes a child),
-///   so every item had to exist, started or copied, before the first was finished.
+///   so every item had to exist, started or copied, before the first was finished;
+/// - the filling loop does other work for its effects, and something could see the order
+///   change (see [`orders_side_effects`]).
 fn has_observable_effects(
     checker: &Checker,
     scope: ScopeId,
@@ -251,6 +257,66 @@ fn has_observable_effects(
     exits_or_suspends(loop_node.body())
         || leaves_state_behind(checker, scope, list, loop_node.range())
         || finishes_items(consumer)
+        || orders_side_effects(checker, scope, list, loop_node, consumer)
+}
+
+/// True when the filling loop does something besides appending, for its effects: calls a
+/// function or method as a statement (`graph.remove_node(n)`, `print(...)`), stores into an
+/// attribute or item, deletes, or appends the result of a mutating call (`stack.pop()`,
+/// `sys.modules.pop(m)`) or only when an exception is caught; and something could see its
+/// effects move once the items are produced lazily, in step with the consumer: code between
+/// the loop and the consumer, a consuming loop of its own, or a consumer in a `finally:` that
+/// puts back what the loop took. A builtin consuming the list right after the loop sees
+/// every effect happen first either way.
+fn orders_side_effects(
+    checker: &Checker,
+    scope: ScopeId,
+    list: &str,
+    fill_loop: LoopNode,
+    consumer: &Reference,
+) -> bool {
+    let appends_to_list = |expr: &Expr| {
+        matches!(expr, Expr::Call(call) if matches!(call.func.as_ref(),
+            Expr::Attribute(method) if method.attr.as_str() == "append"
+                && matches!(method.value.as_ref(), Expr::Name(name) if name.id.as_str() == list)))
+    };
+    let mutating_call = |expr: &Expr| {
+        any_over_expr(expr, &|inner: &Expr| {
+            matches!(inner, Expr::Call(call) if matches!(call.func.as_ref(),
+                Expr::Attribute(method) if MUTATING_METHODS.contains(&method.attr.as_str())))
+        })
+    };
+    let stores = |target: &Expr| matches!(target, Expr::Attribute(_) | Expr::Subscript(_));
+    let mut effects = false;
+    for_each_statement(fill_loop.body(), &mut |statement| {
+        effects |= match statement {
+            Stmt::Expr(ast::StmtExpr { value, .. }) => match value.as_ref() {
+                Expr::Call(call) if appends_to_list(value) => {
+                    call.arguments.args.iter().any(mutating_call)
+                }
+                _ => true,
+            },
+            Stmt::Assign(ast::StmtAssign { targets, .. }) => targets.iter().any(stores),
+            Stmt::AugAssign(ast::StmtAugAssign { target, .. })
+            | Stmt::AnnAssign(ast::StmtAnnAssign { target, .. }) => stores(target),
+            Stmt::Delete(_) => true,
+            Stmt::Try(ast::StmtTry { handlers, .. }) => handlers.iter().any(|handler| {
+                let ast::ExceptHandler::ExceptHandler(handler) = handler;
+                any_over_body(&handler.body, appends_to_list)
+            }),
+            _ => false,
+        };
+    });
+    if !effects {
+        return false;
+    }
+    let ScopeNode::Function(function) = checker.model.scope(scope).node else {
+        return true;
+    };
+    let next = statement_after(&function.body, fill_loop.range());
+    let consumed_right_after = matches!(consumer.usage, Usage::Argument { .. })
+        && next.is_some_and(|next| next.range().contains_range(consumer.range));
+    !consumed_right_after || in_finally(&function.body, consumer.range)
 }
 
 fn exits_or_suspends(body: &[Stmt]) -> bool {
@@ -266,7 +332,12 @@ fn exits_or_suspends(body: &[Stmt]) -> bool {
 
 /// True if the loop spanning `loop_range` binds or mutates anything other than `list` that is
 /// still read after the loop.
-fn leaves_state_behind(checker: &Checker, scope: ScopeId, list: &str, loop_range: TextRange) -> bool {
+fn leaves_state_behind(
+    checker: &Checker,
+    scope: ScopeId,
+    list: &str,
+    loop_range: TextRange,
+) -> bool {
     let model = checker.model;
     let function = model.scope(scope);
     let after = loop_range.end();

@@ -5,9 +5,9 @@ use ruff_python_ast::{self as ast, Expr};
 use ruff_text_size::Ranged;
 
 use super::common::ONE_PASS_CONSUMERS;
-use super::{Rule, RuleMeta};
-use crate::checker::Checker;
 use super::elements::elements;
+use super::{Rule, RuleMeta};
+use crate::checker::{Checker, iterations_of};
 use crate::model::{Container, Elements, Iterations, Producer, Scenario, Severity};
 use crate::semantic::{Context, LoopNode};
 
@@ -24,7 +24,9 @@ const SET_CONSUMERS: &[&str] = &["any", "all", "min", "max"];
 
 pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, expr: &'a Expr) {
     let (generators, kind, consumers) = match expr {
-        Expr::ListComp(ast::ExprListComp { generators, .. }) => (generators, "List", ONE_PASS_CONSUMERS),
+        Expr::ListComp(ast::ExprListComp { generators, .. }) => {
+            (generators, "List", ONE_PASS_CONSUMERS)
+        }
         Expr::SetComp(ast::ExprSetComp { generators, .. }) => (generators, "Set", SET_CONSUMERS),
         _ => return,
     };
@@ -37,8 +39,14 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, expr: &'a Exp
         .first()
         .is_some_and(|first| std::ptr::eq(first, expr));
     if !is_first_argument
-        || arguments.args.iter().any(|argument| argument.is_starred_expr())
-        || arguments.keywords.iter().any(|keyword| keyword.arg.is_none())
+        || arguments
+            .args
+            .iter()
+            .any(|argument| argument.is_starred_expr())
+        || arguments
+            .keywords
+            .iter()
+            .any(|keyword| keyword.arg.is_none())
     {
         return;
     }
@@ -63,12 +71,13 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, expr: &'a Exp
     {
         return;
     }
-    let iterations =
-        element_count(checker, generators).repeated_by(checker.iterations(context.loop_id()));
+    let iterations = element_count(checker, expr)
+        .repeated_by(checker.iterations(context.loop_id(), expr.range()));
     let (message, help) = if counts {
         (
             "List comprehension built only to be counted by `len()`".to_string(),
-            "Count without building a list: `sum(1 for ... in ... if ...)` keeps no item".to_string(),
+            "Count without building a list: `sum(1 for ... in ... if ...)` keeps no item"
+                .to_string(),
         )
     } else {
         (
@@ -126,21 +135,28 @@ fn comprehension_elements(
     }
 }
 
-/// How many items the comprehension produces: the product of its clauses' trip counts when
-/// every one is a `range` literal, otherwise the assumed count.
-pub fn element_count(checker: &Checker, generators: &[ast::Comprehension]) -> Iterations {
-    let counts: Option<Vec<u64>> = generators
-        .iter()
-        .map(|generator| {
-            let id = checker.model.loop_id(LoopNode::Comprehension(generator))?;
-            checker.model.trip_count(id)
+/// How many items the comprehension produces, as far as the source shows: the product of its
+/// clauses' trip counts, half of them kept by each `if`.
+pub fn element_count(checker: &Checker, comprehension: &Expr) -> Iterations {
+    let (generators, element) = match comprehension {
+        Expr::ListComp(ast::ExprListComp {
+            generators, elt, ..
         })
-        .collect();
-    let has_condition = generators.iter().any(|generator| !generator.ifs.is_empty());
-    match counts {
-        Some(counts) if !has_condition => {
-            Iterations::of_loops(counts.into_iter().map(Some), checker.settings.assume_iterations)
-        }
-        _ => Iterations::assumed(checker.settings.assume_iterations),
-    }
+        | Expr::SetComp(ast::ExprSetComp {
+            generators, elt, ..
+        })
+        | Expr::Generator(ast::ExprGenerator {
+            generators, elt, ..
+        }) => (generators, elt.range()),
+        Expr::DictComp(ast::ExprDictComp {
+            generators, value, ..
+        }) => (generators, value.range()),
+        _ => return Iterations::SINGLE,
+    };
+    let innermost = generators
+        .last()
+        .and_then(|clause| checker.model.loop_id(LoopNode::Comprehension(clause)));
+    let mut factors = checker.loop_factors(innermost, element);
+    factors.truncate(generators.len());
+    iterations_of(&factors)
 }

@@ -2,6 +2,7 @@
 
 use ruff_python_ast::helpers::{any_over_body, any_over_expr};
 use ruff_python_ast::{self as ast, Expr, ExprContext, Stmt};
+use ruff_text_size::Ranged;
 
 use super::common::{
     Accumulation, GrowthLoops, Target, ValueKind, add_operands, for_each_statement,
@@ -52,8 +53,14 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, statement: &'
         .first()
         .is_some_and(|first| !target.is(first));
     let help = match display {
-        _ if prepends => format!(
+        _ if prepends && read_while_growing(checker, &growth, target, statement) => format!(
+            "Use a `collections.deque` and `appendleft()` (`extendleft(reversed(...))` for several items): the loop reads `{target}` as it grows, so it cannot be built reversed"
+        ),
+        Some(1) if prepends => format!(
             "Append to `{target}` and reverse it once after the loop, or use a `collections.deque` and `appendleft()`"
+        ),
+        _ if prepends => format!(
+            "Use a `collections.deque` and `extendleft(reversed(...))`, which puts the items at the front in their order without copying `{target}`"
         ),
         Some(1) => format!("Append in place: `{target}.append(...)` copies nothing"),
         _ => format!("Extend in place: `{target} += ...` or `{target}.extend(...)` copies nothing"),
@@ -61,7 +68,10 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, statement: &'
     checker.report(
         Rule::ListConcatInLoop,
         accumulation.range(),
-        format!("`{target}` is a list rebuilt by concatenation in a loop"),
+        format!(
+            "`{target}` is a list rebuilt by concatenation in a loop{}",
+            growth.statements()
+        ),
         help,
         Scenario::Accumulation(model::Accumulation {
             resizable: false,
@@ -115,11 +125,27 @@ fn replaced(checker: &Checker, growth: &GrowthLoops, target: Target) -> bool {
     found
 }
 
+/// True when the loops read the target somewhere besides the concatenation itself: what it
+/// holds part-way is used, so it must be in order at every iteration.
+fn read_while_growing(
+    checker: &Checker,
+    growth: &GrowthLoops,
+    target: Target,
+    statement: &Stmt,
+) -> bool {
+    let body = checker.model.loop_(growth.outermost).node.body();
+    any_over_body(body, |expr| {
+        target.is(expr) && !statement.range().contains_range(expr.range())
+    })
+}
+
 /// The number of items of a list display without `*` unpacking.
 fn display_length(piece: &Expr) -> Option<u64> {
     match piece {
         Expr::List(ast::ExprList { elts, .. })
-            if !elts.iter().any(|element| matches!(element, Expr::Starred(_))) =>
+            if !elts
+                .iter()
+                .any(|element| matches!(element, Expr::Starred(_))) =>
         {
             Some(elts.len() as u64)
         }

@@ -2,11 +2,12 @@
 
 use ruff_python_ast::helpers::any_over_body;
 use ruff_python_ast::{self as ast, Expr, Stmt};
-use ruff_text_size::{Ranged, TextRange};
+use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use super::common::for_each_statement;
 use super::elements::elements;
 use super::{Finding, Rule, RuleMeta};
+use crate::checker::{iterations_of, loop_factors};
 use crate::model::{Container, Elements, Iterations, Producer, Scenario, Severity};
 use crate::project::Uses;
 use crate::project::facts::FunctionCandidate;
@@ -21,8 +22,9 @@ pub const META: RuleMeta = RuleMeta {
 };
 
 /// The list a function returns: how it is built, its items, and how many (the trip counts of
-/// the loops that build it, `assume_iterations` for those not known).
-#[derive(Clone, Copy, Debug)]
+/// the loops that build it, as far as the source shows them; the loops are placed on their
+/// lines, as the function's source is gone when the finding is made).
+#[derive(Clone, Debug)]
 pub struct BuiltList {
     pub producer: Producer,
     pub elements: Elements,
@@ -35,8 +37,9 @@ pub struct BuiltList {
 /// and decorated functions (a decorator may change what a call returns).
 pub fn candidate(
     model: &SemanticModel,
+    source: &str,
     def: &ast::StmtFunctionDef,
-    assume_iterations: u64,
+    line_of: impl Fn(TextSize) -> usize,
 ) -> Option<BuiltList> {
     if def.is_async || !def.decorator_list.is_empty() {
         return None;
@@ -63,32 +66,34 @@ pub fn candidate(
     for ret in returns {
         match ret.value.as_deref() {
             Some(Expr::ListComp(comprehension)) => {
-                built = Some(comprehended(model, comprehension, assume_iterations));
+                built = Some(comprehended(model, source, comprehension));
             }
             Some(Expr::List(list)) if list.elts.is_empty() => {}
             Some(Expr::Name(name)) => {
-                built = Some(filled_in_a_loop(model, scope, &name.id, &returned, assume_iterations)?);
+                built = Some(filled_in_a_loop(model, source, scope, &name.id, &returned)?);
             }
             _ => return None,
         }
     }
-    built
+    built.map(|mut built| {
+        built.items = built.items.placed(line_of);
+        built
+    })
 }
 
 /// The items of a returned list comprehension; exact for one clause without filters.
 fn comprehended(
     model: &SemanticModel,
+    source: &str,
     comprehension: &ast::ExprListComp,
-    assume_iterations: u64,
 ) -> BuiltList {
-    let loops = comprehension
+    let innermost = comprehension
         .generators
-        .iter()
-        .map(|clause| model.loop_id(LoopNode::Comprehension(clause)));
-    let items = Iterations::of_loops(
-        loops.map(|id| id.and_then(|id| model.trip_count(id))),
-        assume_iterations,
-    );
+        .last()
+        .and_then(|clause| model.loop_id(LoopNode::Comprehension(clause)));
+    let mut factors = loop_factors(model, source, innermost, comprehension.elt.range());
+    factors.truncate(comprehension.generators.len());
+    let items = iterations_of(&factors);
     let elements = match comprehension.generators.as_slice() {
         [clause] if clause.ifs.is_empty() => elements(
             model,
@@ -117,10 +122,10 @@ fn function_scope(model: &SemanticModel, def: &ast::StmtFunctionDef) -> Option<S
 /// statements, at least one in a loop, and the `return`s in `returned`.
 fn filled_in_a_loop(
     model: &SemanticModel,
+    source: &str,
     scope: ScopeId,
     name: &str,
     returned: &[TextRange],
-    assume_iterations: u64,
 ) -> Option<BuiltList> {
     let function = model.scope(scope);
     let [binding] = function.bindings_of(name) else {
@@ -154,15 +159,13 @@ fn filled_in_a_loop(
             _ => return None,
         }
     }
-    let (_, _, first_loop) = fills.iter().find(|(_, _, loop_id)| loop_id.is_some())?;
+    let (_, first_call, first_loop) = fills.iter().find(|(_, _, loop_id)| loop_id.is_some())?;
     // Loops around the list's creation build it afresh; those between count its items.
-    let items = Iterations::of_loops(
-        model
-            .loop_chain(*first_loop)
-            .take_while(|id| Some(*id) != binding.loop_id)
-            .map(|id| model.trip_count(id)),
-        assume_iterations,
-    );
+    let factors: Vec<_> = loop_factors(model, source, *first_loop, first_call.range())
+        .into_iter()
+        .take_while(|factor| Some(factor.loop_id) != binding.loop_id)
+        .collect();
+    let items = iterations_of(&factors);
     // Only a single append tells what every item is.
     let elements = match fills.as_slice() {
         [("append", call, loop_id)] => match call.arguments.args.as_ref() {
@@ -225,10 +228,7 @@ pub fn judge(function: &FunctionCandidate, uses: &Uses) -> Option<Finding> {
     Some(Finding {
         rule: Rule::ListReturnedForOnePass,
         range: function.range,
-        message: format!(
-            "`{}` returns {what}, and {sites} it once",
-            function.name
-        ),
+        message: format!("`{}` returns {what}, and {sites} it once", function.name),
         help: "Make it a generator: `yield` the items (or return a generator expression), so \
                no caller holds them all at once"
             .to_string(),
@@ -237,6 +237,6 @@ pub fn judge(function: &FunctionCandidate, uses: &Uses) -> Option<Finding> {
             container: Container::List,
             elements: function.built.elements,
         },
-        iterations: function.built.items,
+        iterations: function.built.items.clone(),
     })
 }

@@ -78,7 +78,7 @@ pub fn check(checker: &mut Checker, context: &Context, compare: &ast::ExprCompar
                 "Use `{equality}` to compare values; whether equal values are the same object depends on CPython's caches"
             ),
             Scenario::IdentityOfValue,
-            checker.iterations(context.loop_id()),
+            checker.iterations(context.loop_id(), compare.range),
         );
     }
 }

@@ -20,7 +20,17 @@ pub const META: RuleMeta = RuleMeta {
 /// Builtins that read their argument and keep nothing of it (the containers they return are
 /// new objects).
 const READING_BUILTINS: &[&str] = &[
-    "len", "min", "max", "sum", "any", "all", "sorted", "tuple", "frozenset", "set", "list",
+    "len",
+    "min",
+    "max",
+    "sum",
+    "any",
+    "all",
+    "sorted",
+    "tuple",
+    "frozenset",
+    "set",
+    "list",
 ];
 
 /// Methods of list, set and dict that read the container and keep nothing of it.
@@ -55,7 +65,10 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, display: &'a 
     };
     // A `return` or `raise` runs once per entry of the loop around it, but a comprehension
     // inside it loops on the spot.
-    let comprehension = matches!(checker.model.loop_(loop_id).node, LoopNode::Comprehension(_));
+    let comprehension = matches!(
+        checker.model.loop_(loop_id).node,
+        LoopNode::Comprehension(_)
+    );
     if context.in_exit_path() && !comprehension {
         return;
     }
@@ -87,7 +100,7 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, display: &'a 
         format!("A {what} of constants is built on every iteration of the loop ({how}) and never changed"),
         format!("Build it once before the loop, or use {fix}"),
         Scenario::ConstantDisplay(shape),
-        checker.iterations(Some(loop_id)),
+        checker.iterations(Some(loop_id), display.range()),
     );
 }
 
@@ -97,7 +110,9 @@ fn constant_display(expr: &Expr) -> Option<ConstantDisplay> {
         Expr::List(ast::ExprList { elts, .. }) => {
             (DisplayKind::List, all_constant(elts.iter())?, false)
         }
-        Expr::Set(ast::ExprSet { elts, .. }) => (DisplayKind::Set, all_constant(elts.iter())?, false),
+        Expr::Set(ast::ExprSet { elts, .. }) => {
+            (DisplayKind::Set, all_constant(elts.iter())?, false)
+        }
         Expr::Dict(dict) => {
             let mut keys = Vec::with_capacity(dict.items.len());
             for item in &dict.items {
@@ -185,9 +200,11 @@ fn read_where_it_stands(
 fn called_method(context: &Context) -> bool {
     let parents = context.parents();
     match parents {
-        [.., Node::Expr(Expr::Call(call)), Node::Expr(attribute @ Expr::Attribute(_))] => {
-            call.func.range() == attribute.range()
-        }
+        [
+            ..,
+            Node::Expr(Expr::Call(call)),
+            Node::Expr(attribute @ Expr::Attribute(_)),
+        ] => call.func.range() == attribute.range(),
         _ => false,
     }
 }
@@ -214,7 +231,8 @@ fn iterated_by_for(context: &Context, display: &Expr) -> bool {
 /// True when `name`, a local of a function bound only by this assignment, is only ever read:
 /// no use stores it elsewhere, returns it, mutates it or hands it to code that might.
 fn only_read(checker: &Checker, context: &Context, name: &str) -> bool {
-    if context.frame_class() != ScopeClass::Function || context.scope_class() != ScopeClass::Function
+    if context.frame_class() != ScopeClass::Function
+        || context.scope_class() != ScopeClass::Function
     {
         return false;
     }
@@ -231,7 +249,10 @@ fn only_read(checker: &Checker, context: &Context, name: &str) -> bool {
     let kept_by_nested = model.descendants(scope).into_iter().any(|nested| {
         let inner = model.scope(nested);
         !matches!(inner.node, ScopeNode::Comprehension(_))
-            && inner.references().iter().any(|reference| reference.name == name)
+            && inner
+                .references()
+                .iter()
+                .any(|reference| reference.name == name)
     });
     if kept_by_nested {
         return false;

@@ -64,7 +64,12 @@ pub fn candidate(
     }
     let dataclass = match class.decorator_list.as_slice() {
         [] => false,
-        [decorator] if target.minor() >= DATACLASS_SLOTS_MINOR && dataclass_without_slots(&decorator.expression) => true,
+        [decorator]
+            if target.minor() >= DATACLASS_SLOTS_MINOR
+                && dataclass_without_slots(&decorator.expression) =>
+        {
+            true
+        }
         _ => return None,
     };
     let scope = class_scope(model, class)?;
@@ -83,9 +88,13 @@ pub fn candidate(
     // A class attribute of an instance attribute's name (a default, a property) conflicts
     // with the slot `__slots__` would create; a dataclass's own defaults are handled by it.
     let conflicting = fields.iter().any(|field| {
-        body.bindings_of(field)
-            .iter()
-            .any(|binding| !dataclass || !matches!(binding.kind, BindingKind::Assignment(_) | BindingKind::Annotation))
+        body.bindings_of(field).iter().any(|binding| {
+            !dataclass
+                || !matches!(
+                    binding.kind,
+                    BindingKind::Assignment(_) | BindingKind::Annotation
+                )
+        })
     });
     if conflicting || caches_on_instances(class) || !methods_keep_to(model, scope, &fields) {
         return None;
@@ -195,7 +204,8 @@ fn pseudo_field(annotation: &Expr) -> bool {
 
 /// The attributes `__init__` assigns on its first parameter, when it is a plain method.
 fn init_attributes(model: &SemanticModel, class_scope: ScopeId) -> Option<Vec<String>> {
-    let (init, scope) = methods(model, class_scope).find(|(def, _)| def.name.as_str() == "__init__")?;
+    let (init, scope) =
+        methods(model, class_scope).find(|(def, _)| def.name.as_str() == "__init__")?;
     if !init.decorator_list.is_empty() {
         return None;
     }
@@ -260,8 +270,7 @@ fn methods_keep_to(model: &SemanticModel, class_scope: ScopeId, fields: &[String
                             if attribute.attr.as_str() == "__dict__")
                 });
                 let foreign = attribute_stores(model, inner).any(|(name, attribute)| {
-                    name == own
-                        && (static_method || !fields.iter().any(|field| field == attribute))
+                    name == own && (static_method || !fields.iter().any(|field| field == attribute))
                 });
                 !dynamic && !foreign
             })
@@ -287,11 +296,15 @@ pub fn judge(class: &ClassCandidate, uses: &Uses) -> Option<Finding> {
         .calls
         .iter()
         .filter_map(|call| {
-            call.fact
-                .costliest_loop
-                .map(|(iterations, row)| (iterations, row, call.path))
+            let (iterations, row) = call.fact.costliest_loop.as_ref()?;
+            Some((iterations, *row, call.path))
         })
-        .max_by_key(|(iterations, _, _)| iterations.count.saturating_mul(iterations.runs))?;
+        .max_by_key(|(iterations, _, _)| {
+            (
+                iterations.count.saturating_mul(iterations.runs),
+                iterations.unshown_count.len(),
+            )
+        })?;
     let others = match kept_in_loops.saturating_sub(1) {
         0 => String::new(),
         1 => " and one other place".to_string(),
@@ -330,6 +343,6 @@ pub fn judge(class: &ClassCandidate, uses: &Uses) -> Option<Finding> {
         scenario: Scenario::InstanceDict {
             attributes: k as u64,
         },
-        iterations,
+        iterations: iterations.clone().in_file(&path.display().to_string()),
     })
 }

@@ -10,6 +10,7 @@
 
 pub(crate) mod common;
 mod elements;
+mod equality;
 pub(crate) mod iterable;
 
 use ruff_text_size::{Ranged, TextRange};

@@ -38,7 +38,8 @@ pub fn check<'a>(
     let Some((module_name, attributes)) = module_chain(attribute) else {
         return;
     };
-    if checker.model.resolve(context.scope(), module_name) != (Resolution::Global { declared: false })
+    if checker.model.resolve(context.scope(), module_name)
+        != (Resolution::Global { declared: false })
         || checker.model.imported_module(module_name).is_none()
     {
         return;
@@ -53,7 +54,10 @@ pub fn check<'a>(
     let last = attribute.attr.as_str();
     // `from m import attr` is only sure to work one level down from the module itself:
     // `sys.stdout.write` or `pydoc.html.escape` have no module to import from.
-    let help = match (attributes.as_slice(), checker.model.imported_module(module_name)) {
+    let help = match (
+        attributes.as_slice(),
+        checker.model.imported_module(module_name),
+    ) {
         ([_], Some(module)) => format!(
             "Look it up once before the loop (`{last} = {chain}`) or import it directly (`from {module} import {last}`)"
         ),
@@ -67,7 +71,7 @@ pub fn check<'a>(
         Scenario::ModuleAttributeLookup {
             attributes: attributes.len() as u64,
         },
-        checker.iterations(Some(loop_id)),
+        checker.iterations(Some(loop_id), attribute.range()),
     );
 }
 

@@ -8,7 +8,7 @@ use super::common::{first_parameter, for_each_statement, imported_name};
 use super::{Rule, RuleMeta};
 use crate::checker::Checker;
 use crate::model::{Iterations, Scenario, Severity};
-use crate::semantic::{BindingKind, ScopeId, ScopeNode, Usage};
+use crate::semantic::{BindingKind, Resolution, Scope, ScopeId, ScopeNode, Usage};
 
 pub const META: RuleMeta = RuleMeta {
     code: "MEM501",
@@ -59,6 +59,9 @@ pub fn check(checker: &mut Checker, scope: ScopeId) {
     let Some(defining) = model.scope(scope).parent else {
         return;
     };
+    if made_afresh(checker, defining, function) {
+        return;
+    }
     for parameter in function.parameters.iter_non_variadic_params() {
         let Some(default) = parameter.default() else {
             continue;
@@ -67,6 +70,10 @@ pub fn check(checker: &mut Checker, scope: ScopeId) {
             continue;
         };
         let name = parameter.parameter.name.as_str();
+        // `_seen=[]`: a parameter no caller is meant to pass, kept on purpose.
+        if name.starts_with('_') || is_cell(default, checker.model.scope(scope), name) {
+            continue;
+        }
         let Some(change) = shared_use(checker, scope, function, name) else {
             continue;
         };
@@ -83,6 +90,41 @@ pub fn check(checker: &mut Checker, scope: ScopeId) {
             Iterations::SINGLE,
         );
     }
+}
+
+/// True when the function is defined afresh, and with it its defaults, each time its `def`
+/// runs: in a loop, or inside another function. Each function object then keeps state of its
+/// own, a closure's way, and no call of the next one sees what this one's calls left.
+fn made_afresh(checker: &Checker, defining: ScopeId, function: &ast::StmtFunctionDef) -> bool {
+    let model = checker.model;
+    model.scope(defining).is_function()
+        || model
+            .scope(defining)
+            .bindings_of(function.name.as_str())
+            .iter()
+            .any(|binding| {
+                binding.loop_id.is_some()
+                    && matches!(binding.statement, Some(Stmt::FunctionDef(def)) if std::ptr::eq(def, function))
+            })
+}
+
+/// `state=[0]` changed only through `state[0]`: a one-item list used as a cell for state kept
+/// across calls on purpose, the idiom from before `nonlocal`.
+fn is_cell(default: &Expr, body: &Scope, name: &str) -> bool {
+    let Expr::List(ast::ExprList { elts, .. }) = default else {
+        return false;
+    };
+    elts.len() == 1
+        && body
+            .references()
+            .iter()
+            .filter(|reference| reference.name == name)
+            .all(|reference| {
+                !matches!(
+                    reference.usage,
+                    Usage::Attribute { call: Some(_), .. } | Usage::AugmentedAssignment
+                )
+            })
 }
 
 /// What kind of mutable container `default` makes, if it does.
@@ -129,21 +171,11 @@ fn shared_use(
     if rebound || body.declares_global(name) || body.declares_nonlocal(name) {
         return None;
     }
-    let mutated = body
-        .references()
-        .iter()
-        .filter(|reference| reference.name == name)
-        .any(|reference| match reference.usage {
-            Usage::ItemAssignment | Usage::AugmentedAssignment => true,
-            Usage::Attribute {
-                attribute,
-                call: Some(_),
-                ..
-            } => MUTATING_METHODS.contains(&attribute.attr.as_str()),
-            _ => false,
-        });
-    if mutated {
+    if mutates(body, name) {
         return Some("mutates it");
+    }
+    if hands_to_a_mutator(checker, scope, name) {
+        return Some("passes it to a function of this module that mutates it");
     }
     let is_name = |expr: &Expr| matches!(expr, Expr::Name(load) if load.id.as_str() == name);
     let mut stored_attributes = Vec::new();
@@ -160,9 +192,10 @@ fn shared_use(
     let stored = stored_attributes
         .iter()
         .any(|attribute| class_mutates(checker, scope, attribute));
-    let yielded = any_over_body(&function.body, |expr| {
-        matches!(expr, Expr::Yield(ast::ExprYield { value: Some(value), .. }) if is_name(value))
-    });
+    let yielded = any_over_body(
+        &function.body,
+        |expr| matches!(expr, Expr::Yield(ast::ExprYield { value: Some(value), .. }) if is_name(value)),
+    );
     if returned || yielded {
         Some("returns it to the caller")
     } else if stored {
@@ -170,6 +203,89 @@ fn shared_use(
     } else {
         None
     }
+}
+
+/// True when the loads of `name` in `body` change what it holds: a mutating method, an item
+/// assignment, `+=`.
+fn mutates(body: &Scope, name: &str) -> bool {
+    body.references()
+        .iter()
+        .filter(|reference| reference.name == name)
+        .any(|reference| match reference.usage {
+            Usage::ItemAssignment | Usage::AugmentedAssignment => true,
+            Usage::Attribute {
+                attribute,
+                call: Some(_),
+                ..
+            } => MUTATING_METHODS.contains(&attribute.attr.as_str()),
+            _ => false,
+        })
+}
+
+/// True when `name` is passed, positionally, to a function defined in this module whose body
+/// mutates the parameter it arrives in: the default escapes into a call that writes into it.
+/// Functions of other modules are not looked into.
+fn hands_to_a_mutator(checker: &Checker, scope: ScopeId, name: &str) -> bool {
+    let model = checker.model;
+    model
+        .scope(scope)
+        .references()
+        .iter()
+        .filter(|reference| reference.name == name)
+        .any(|reference| {
+            let Usage::Argument { call, index } = reference.usage else {
+                return false;
+            };
+            let Expr::Name(callee) = call.func.as_ref() else {
+                return false;
+            };
+            let Some(callee_scope) = defined_function(checker, scope, callee.id.as_str()) else {
+                return false;
+            };
+            let ScopeNode::Function(def) = model.scope(callee_scope).node else {
+                return false;
+            };
+            let parameters = &def.parameters;
+            let Some(parameter) = parameters
+                .posonlyargs
+                .iter()
+                .chain(&parameters.args)
+                .nth(index)
+            else {
+                return false;
+            };
+            let parameter = parameter.parameter.name.as_str();
+            let callee_body = model.scope(callee_scope);
+            // Rebinding the parameter first means what it mutates may be another object.
+            let rebound = callee_body.bindings_of(parameter).iter().any(|binding| {
+                !matches!(
+                    binding.kind,
+                    BindingKind::Parameter | BindingKind::AugmentedAssignment { .. }
+                )
+            });
+            !rebound && mutates(callee_body, parameter)
+        })
+}
+
+/// The scope of the function `name` names from `scope`, when its one binding is a `def` in
+/// this module.
+fn defined_function(checker: &Checker, scope: ScopeId, name: &str) -> Option<ScopeId> {
+    let model = checker.model;
+    let owner = match model.resolve(scope, name) {
+        Resolution::Local => scope,
+        Resolution::Enclosing(owner) => owner,
+        Resolution::Global { .. } => ScopeId::MODULE,
+        Resolution::Builtin | Resolution::Unresolved => return None,
+    };
+    let [binding] = model.scope(owner).bindings_of(name) else {
+        return None;
+    };
+    let Some(Stmt::FunctionDef(def)) = binding.statement else {
+        return None;
+    };
+    model.scope(owner).children().iter().copied().find(
+        |child| matches!(model.scope(*child).node, ScopeNode::Function(node) if std::ptr::eq(node, def)),
+    )
 }
 
 /// For a method, `self.attribute` targets: the attribute's name.
@@ -205,9 +321,7 @@ fn class_mutates(checker: &Checker, scope: ScopeId, attribute: &str) -> bool {
                 if attr.as_str() == attribute
                     && matches!(value.as_ref(), Expr::Name(base) if base.id.as_str() == this))
         };
-        let item_of_field = |expr: &Expr| {
-            matches!(expr, Expr::Subscript(ast::ExprSubscript { value, .. }) if is_field(value))
-        };
+        let item_of_field = |expr: &Expr| matches!(expr, Expr::Subscript(ast::ExprSubscript { value, .. }) if is_field(value));
         for_each_statement(&method.body, &mut |statement| {
             mutated |= match statement {
                 Stmt::Assign(ast::StmtAssign { targets, .. }) => targets.iter().any(item_of_field),

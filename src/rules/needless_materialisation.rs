@@ -3,7 +3,6 @@
 use ruff_python_ast::{self as ast, Expr};
 use ruff_text_size::Ranged;
 
-use super::common::short_text;
 use super::iterable::{self, IteratedBy, Source};
 use super::{Rule, RuleMeta};
 use crate::checker::Checker;
@@ -51,18 +50,17 @@ pub fn check<'a>(
         return;
     };
     if iterable::loop_may_change(iterator, &sources)
-        || iterable::items_may_change_container(iterator)
+        || iterable::items_may_change_container(checker, context, iterator, &sources)
         || sources
             .iter()
             .any(|source| iterable::shared_state(checker, context, source))
     {
         return;
     }
-    let direct = short_text(checker, argument)
+    let direct = checker
+        .short_text(argument)
         .map(|text| {
-            let text = text
-                .strip_suffix(".keys()")
-                .unwrap_or(text);
+            let text = text.strip_suffix(".keys()").unwrap_or(text);
             format!("`{text}`")
         })
         .unwrap_or_else(|| "the iterable".to_string());
@@ -83,14 +81,18 @@ pub fn check<'a>(
         message,
         format!("Iterate {direct} directly; the loop does not change it"),
         Scenario::IterationCopy(copy),
-        iterable::copy_iterations(checker, context, None),
+        iterable::copy_iterations(checker, context, expr, checker.items_of(scope, argument)),
     );
 }
 
 /// The objects the copy is taken of, which the loop must leave alone; `None` when the
 /// argument is something whose lazy iteration might behave differently (a generator or an
 /// arbitrary call, whose side effects would interleave with the loop's).
-fn sources<'a>(checker: &Checker<'a>, scope: ScopeId, argument: &'a Expr) -> Option<Vec<Source<'a>>> {
+fn sources<'a>(
+    checker: &Checker<'a>,
+    scope: ScopeId,
+    argument: &'a Expr,
+) -> Option<Vec<Source<'a>>> {
     if let Some(source) = Source::of(argument) {
         return Some(vec![source]);
     }

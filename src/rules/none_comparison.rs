@@ -2,7 +2,8 @@
 
 use ruff_python_ast::{self as ast, CmpOp, Expr};
 
-use super::common::{builds_query, comparison_pairs, pair_range, short_text};
+use super::common::{comparison_pairs, pair_range};
+use super::equality;
 use super::{Rule, RuleMeta};
 use crate::checker::Checker;
 use crate::model::{Scenario, Severity};
@@ -25,22 +26,22 @@ pub fn check(checker: &mut Checker, context: &Context, compare: &ast::ExprCompar
             }
             _ => continue,
         };
-        if builds_query(context, compare.range) {
-            return;
+        if equality::may_be_meant(checker, context, compare, (left, right), other) {
+            continue;
         }
         let (operator, identity) = if negated {
             ("!=", "is not")
         } else {
             ("==", "is")
         };
-        let subject = short_text(checker, other).unwrap_or("x");
+        let subject = equality::before_is(checker.short_text(other).unwrap_or("x"), other);
         checker.report(
             Rule::NoneComparison,
             pair_range(left, right),
             format!("Comparison to `None` with `{operator}`"),
             format!("Use `{subject} {identity} None`: `None` is a singleton"),
             Scenario::EqualityDispatch,
-            checker.iterations(context.loop_id()),
+            checker.iterations(context.loop_id(), compare.range),
         );
     }
 }

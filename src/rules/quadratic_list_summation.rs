@@ -3,7 +3,7 @@
 use ruff_python_ast::{self as ast, Expr, Operator, Stmt};
 use ruff_text_size::Ranged;
 
-use super::common::{ValueKind, short_text, value_kind};
+use super::common::{ValueKind, value_kind};
 use super::list_comprehension_in_call::element_count;
 use super::{Rule, RuleMeta};
 use crate::checker::Checker;
@@ -41,9 +41,15 @@ pub fn may_report(call: &ast::ExprCall) -> bool {
             .find_argument_value("start", 1)
             .is_some_and(Expr::is_list_expr);
     let reduce_shape = arguments.find_positional(0).is_some_and(|function| {
-        matches!(function, Expr::Lambda(_) | Expr::Name(_) | Expr::Attribute(_))
+        matches!(
+            function,
+            Expr::Lambda(_) | Expr::Name(_) | Expr::Attribute(_)
+        )
     }) && (arguments.find_positional(1).is_some_and(|lists| {
-        matches!(lists, Expr::ListComp(_) | Expr::SetComp(_) | Expr::Generator(_))
+        matches!(
+            lists,
+            Expr::ListComp(_) | Expr::SetComp(_) | Expr::Generator(_)
+        )
     }) || arguments
         .find_argument_value("initial", 2)
         .is_some_and(Expr::is_list_expr));
@@ -53,24 +59,27 @@ pub fn may_report(call: &ast::ExprCall) -> bool {
 pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, call: &'a ast::ExprCall) {
     let arguments = &call.arguments;
     if arguments.args.iter().any(Expr::is_starred_expr)
-        || arguments.keywords.iter().any(|keyword| keyword.arg.is_none())
+        || arguments
+            .keywords
+            .iter()
+            .any(|keyword| keyword.arg.is_none())
     {
         return;
     }
     let scope = context.scope();
-    let Some(summation) = sum_of_lists(checker, scope, call)
-        .or_else(|| reduce_of_lists(checker, scope, call))
+    let Some(summation) =
+        sum_of_lists(checker, scope, call).or_else(|| reduce_of_lists(checker, scope, call))
     else {
         return;
     };
     if is_fixed_display(summation.lists) {
         return;
     }
-    let (count, items_per_list) = sizes(checker, summation.lists);
-    let iterations = count.repeated_by(checker.iterations(context.loop_id()));
+    let (count, items_per_list) = sizes(checker, scope, summation.lists);
+    let iterations = count.repeated_by(checker.iterations(context.loop_id(), call.range()));
     // A comprehension spelled inside another one reads badly: name it only when it is a name.
     let lists = match summation.lists {
-        Expr::Name(_) | Expr::Attribute(_) => short_text(checker, summation.lists),
+        Expr::Name(_) | Expr::Attribute(_) => checker.short_text(summation.lists),
         _ => None,
     }
     .unwrap_or("lists");
@@ -205,7 +214,9 @@ fn refers_to(
     attribute: &str,
 ) -> bool {
     match expr {
-        Expr::Name(name) => imported(checker, scope, name.id.as_str()) == Some((module, Some(attribute))),
+        Expr::Name(name) => {
+            imported(checker, scope, name.id.as_str()) == Some((module, Some(attribute)))
+        }
         Expr::Attribute(ast::ExprAttribute { value, attr, .. }) => {
             attr.as_str() == attribute
                 && matches!(value.as_ref(), Expr::Name(base)
@@ -218,7 +229,11 @@ fn refers_to(
 /// What `name`, loaded in `scope`, was imported as: `(module, None)` for `import module`,
 /// `(module, Some(attribute))` for `from module import attribute`. `None` unless every binding
 /// of the name where it resolves is that same import.
-fn imported<'a>(checker: &Checker<'a>, scope: ScopeId, name: &str) -> Option<(&'a str, Option<&'a str>)> {
+fn imported<'a>(
+    checker: &Checker<'a>,
+    scope: ScopeId,
+    name: &str,
+) -> Option<(&'a str, Option<&'a str>)> {
     let owner = match checker.model.resolve(scope, name) {
         Resolution::Local => scope,
         Resolution::Enclosing(owner) => owner,
@@ -241,7 +256,10 @@ fn imported<'a>(checker: &Checker<'a>, scope: ScopeId, name: &str) -> Option<(&'
 
 /// The module and name `from module import name as bound` binds to `bound`; relative imports
 /// are the project's own modules.
-fn from_import<'a>(from: &'a ast::StmtImportFrom, bound: &str) -> Option<(&'a str, Option<&'a str>)> {
+fn from_import<'a>(
+    from: &'a ast::StmtImportFrom,
+    bound: &str,
+) -> Option<(&'a str, Option<&'a str>)> {
     if from.level != 0 {
         return None;
     }
@@ -253,19 +271,18 @@ fn from_import<'a>(from: &'a ast::StmtImportFrom, bound: &str) -> Option<(&'a st
 }
 
 /// How many lists are added, and how many items each has, as far as the source shows.
-fn sizes(checker: &Checker, lists: &Expr) -> (Iterations, Length) {
-    let assumed = Iterations::assumed(checker.settings.assume_iterations);
-    let (generators, element) = match lists {
+fn sizes(checker: &Checker, scope: ScopeId, lists: &Expr) -> (Iterations, Length) {
+    let (_, element) = match lists {
         Expr::ListComp(ast::ExprListComp {
             generators, elt, ..
         })
         | Expr::Generator(ast::ExprGenerator {
             generators, elt, ..
         }) => (generators, elt),
-        _ => return (assumed, Length::UNKNOWN),
+        _ => return (checker.items_of(scope, lists), Length::UNKNOWN),
     };
     let items = display_length(element).map_or(Length::UNKNOWN, Length::known);
-    (element_count(checker, generators), items)
+    (element_count(checker, lists), items)
 }
 
 /// `sum([a, b, c], [])`: a display without `*` adds a fixed number of lists, so the copying

@@ -6,7 +6,7 @@ use ruff_text_size::Ranged;
 use super::iterable::{self, IteratedBy, Source};
 use super::{Rule, RuleMeta};
 use crate::checker::Checker;
-use crate::model::{IterationCopy, Length, Scenario, Severity};
+use crate::model::{IterationCopy, Iterations, Length, Place, Scenario, Severity, Unshown};
 use crate::semantic::{BindingKind, Context, ScopeClass};
 
 pub const META: RuleMeta = RuleMeta {
@@ -133,7 +133,15 @@ pub fn check<'a>(
             line: Length::UNKNOWN,
             split: read.split,
         }),
-        iterable::copy_iterations(checker, context, None),
+        iterable::copy_iterations(
+            checker,
+            context,
+            expr,
+            Iterations::unshown(Unshown {
+                place: Place::Range(read.call.range()),
+                what: "the lines of the file".to_string(),
+            }),
+        ),
     );
 }
 

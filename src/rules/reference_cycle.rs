@@ -3,11 +3,11 @@
 use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::Ranged;
 
-use super::common::{first_parameter, for_each_statement, imported_name};
+use super::common::{first_parameter, for_each_statement};
 use super::{Rule, RuleMeta};
 use crate::checker::Checker;
 use crate::model::{Iterations, Scenario, Severity};
-use crate::semantic::{Context, Resolution, ScopeClass, ScopeId, ScopeNode, Usage};
+use crate::semantic::{BindingKind, Context, Resolution, ScopeClass, ScopeId, ScopeNode, Usage};
 
 pub const META: RuleMeta = RuleMeta {
     code: "MEM504",
@@ -23,8 +23,20 @@ const STORING_METHODS: &[&str] = &["append", "appendleft", "add", "insert", "set
 /// First-parameter names that conventionally hold a class, not an instance.
 const CLASS_PARAMETERS: &[&str] = &["cls", "mcs", "mcls", "metacls"];
 
-/// `weakref` containers: what they hold does not keep it alive.
-const WEAK_CONTAINERS: &[&str] = &["WeakSet", "WeakValueDictionary", "WeakKeyDictionary"];
+/// True for a call that evidently makes a weak container: `weakref.WeakSet()`, or any callee
+/// whose name says so (`util.WeakSequence()`, a project's own `WeakList`). What it holds does
+/// not keep it alive.
+fn makes_weak_container(value: &Expr) -> bool {
+    let Expr::Call(call) = value else {
+        return false;
+    };
+    let name = match call.func.as_ref() {
+        Expr::Name(name) => name.id.as_str(),
+        Expr::Attribute(attribute) => attribute.attr.as_str(),
+        _ => return false,
+    };
+    name.contains("Weak") || name.contains("weak")
+}
 
 /// A name, or a chain of attributes on it, with or without a subscript at the end:
 /// `child`, `child.parent`, `self.children`, `self.by_name[key]`.
@@ -63,9 +75,15 @@ struct Store<'a> {
     statement: &'a Stmt,
     into: Place<'a>,
     value: &'a str,
+    /// `place.attribute = value`, rather than an item store or a storing method.
+    attribute: bool,
 }
 
-pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, method: &'a ast::StmtFunctionDef) {
+pub fn check<'a>(
+    checker: &mut Checker<'a>,
+    context: &Context<'a>,
+    method: &'a ast::StmtFunctionDef,
+) {
     if context.scope_class() != ScopeClass::Class {
         return;
     }
@@ -90,7 +108,9 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, method: &'a a
         return;
     }
     let mut stores = Vec::new();
-    for_each_statement(&method.body, &mut |statement| stores.extend(stores_in(statement)));
+    for_each_statement(&method.body, &mut |statement| {
+        stores.extend(stores_in(statement))
+    });
     // Most methods never store `self` anywhere; the class's fields, which take a look at every
     // method of the class, are needed only when one does.
     if !stores.iter().any(|store| store.value == this) {
@@ -98,11 +118,16 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, method: &'a a
     }
     let fields = instance_fields(checker, class_scope, class);
     for back in &stores {
-        if back.value != this || !cycles_back(back, &stores, this, &fields) {
+        // `self.root = self`: a one-object cycle written on purpose, a "root is itself" link.
+        let self_loop = back.attribute && back.into.root == this && back.into.attributes.len() == 1;
+        if back.value != this || self_loop || !cycles_back(back, &stores, this, &fields) {
             continue;
         }
         let holder = if back.into.root == this {
-            format!("`{}`", back.into.attributes.first().map_or(this, |first| first))
+            format!(
+                "`{}`",
+                back.into.attributes.first().map_or(this, |first| first)
+            )
         } else {
             format!("`{}`", back.into.root)
         };
@@ -125,7 +150,12 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, method: &'a a
 /// (`self.x`), so no statement can store `this` itself: most methods, told from the model
 /// without going through their statements. True when unsure (a method behind type
 /// parameters is not a child of the class's scope).
-fn hands_out(checker: &Checker, class_scope: ScopeId, method: &ast::StmtFunctionDef, this: &str) -> bool {
+fn hands_out(
+    checker: &Checker,
+    class_scope: ScopeId,
+    method: &ast::StmtFunctionDef,
+    this: &str,
+) -> bool {
     let model = checker.model;
     let method_scope = model.scope(class_scope).children().iter().find(|child| {
         matches!(model.scope(**child).node, ScopeNode::Function(def) if std::ptr::eq(def, method))
@@ -133,22 +163,31 @@ fn hands_out(checker: &Checker, class_scope: ScopeId, method: &ast::StmtFunction
     let Some(&method_scope) = method_scope else {
         return true;
     };
-    model.scope(method_scope).references().iter().any(|reference| {
-        reference.name == this && !matches!(reference.usage, Usage::Attribute { .. })
-    })
+    model
+        .scope(method_scope)
+        .references()
+        .iter()
+        .any(|reference| {
+            reference.name == this && !matches!(reference.usage, Usage::Attribute { .. })
+        })
 }
 
 /// True when the object `back` stores `this` into is one `this` holds: an attribute of `this`
 /// itself (`self.parent.children.append(self)`), or a name that a strong store in the same
 /// method puts into `this` (`self.children.append(child)` with `child.parent = self`). An
-/// attribute counts when the class's methods assign it on the instance, and not a `weakref`
-/// container: a class-level registry (`instances = []` in the class body) keeps instances
-/// alive forever rather than in a cycle.
+/// attribute counts when the class's methods assign it on the instance, and not a weak
+/// container, a class (`self.mpf = RealElement; self.mpf.context = self` sets an attribute on
+/// a class that lives forever anyway), or one some method lets go of (`self.parent = None` in
+/// `close()`, `del self.children`, `self.children.clear()`): then the program frees the pair
+/// itself, and the cyclic GC is not what frees it. A class-level registry (`instances = []` in
+/// the class body) keeps instances alive forever rather than in a cycle.
 fn cycles_back(back: &Store, stores: &[Store], this: &str, fields: &Fields) -> bool {
     let held_attribute = |place: &Place| {
         place.root == this
             && place.attributes.first().is_some_and(|attribute| {
-                fields.strong.contains(attribute) && !fields.weak.contains(attribute)
+                fields.strong.contains(attribute)
+                    && !fields.weak.contains(attribute)
+                    && !fields.released.contains(attribute)
             })
     };
     if back.into.root == this {
@@ -176,6 +215,7 @@ fn stores_in(statement: &Stmt) -> Vec<Store<'_>> {
                         statement,
                         into,
                         value: value.id.as_str(),
+                        attribute: target.is_attribute_expr(),
                     });
                 }
             }
@@ -198,6 +238,7 @@ fn stores_in(statement: &Stmt) -> Vec<Store<'_>> {
                     statement,
                     into,
                     value: value.id.as_str(),
+                    attribute: false,
                 });
             }
         }
@@ -206,12 +247,13 @@ fn stores_in(statement: &Stmt) -> Vec<Store<'_>> {
     found
 }
 
-/// The attributes the class's methods assign on the instance (`self.name = ...`), and those of
-/// them assigned a `weakref` container.
+/// The attributes the class's methods assign on the instance (`self.name = ...`); those of
+/// them assigned a weak container or a class; and those some method lets go of.
 #[derive(Default)]
 struct Fields<'a> {
     strong: Vec<&'a str>,
     weak: Vec<&'a str>,
+    released: Vec<&'a str>,
 }
 
 fn instance_fields<'a>(
@@ -227,7 +269,16 @@ fn instance_fields<'a>(
         let Some(this) = first_parameter(method) else {
             continue;
         };
+        let own = |expr: &'a Expr| match expr {
+            Expr::Attribute(ast::ExprAttribute { value, attr, .. }) if matches!(value.as_ref(), Expr::Name(base) if base.id.as_str() == this) => {
+                Some(attr.as_str())
+            }
+            _ => None,
+        };
         for_each_statement(&method.body, &mut |statement| {
+            if let Some(released) = released_field(statement, &own) {
+                fields.released.push(released);
+            }
             let (targets, value) = match statement {
                 Stmt::Assign(ast::StmtAssign { targets, value, .. }) => (targets.as_slice(), value),
                 Stmt::AnnAssign(ast::StmtAnnAssign {
@@ -237,21 +288,56 @@ fn instance_fields<'a>(
                 }) => (std::slice::from_ref(target.as_ref()), value),
                 _ => return,
             };
-            let is_weak = matches!(value.as_ref(), Expr::Call(call)
-                if imported_name(checker, class_scope, &call.func)
-                    .is_some_and(|(module, name)| module == "weakref" && WEAK_CONTAINERS.contains(&name)));
-            for target in targets {
-                let Expr::Attribute(ast::ExprAttribute { value, attr, .. }) = target else {
-                    continue;
-                };
-                if matches!(value.as_ref(), Expr::Name(base) if base.id.as_str() == this) {
-                    fields.strong.push(attr.as_str());
-                    if is_weak {
-                        fields.weak.push(attr.as_str());
-                    }
+            let weak = makes_weak_container(value) || is_module_class(checker, class_scope, value);
+            for attribute in targets.iter().filter_map(own) {
+                fields.strong.push(attribute);
+                if weak {
+                    fields.weak.push(attribute);
                 }
             }
         });
     }
     fields
+}
+
+/// The attribute of the instance `statement` lets go of: `self.x = None`, `del self.x`,
+/// `self.x.clear()`.
+fn released_field<'a>(
+    statement: &'a Stmt,
+    own: &impl Fn(&'a Expr) -> Option<&'a str>,
+) -> Option<&'a str> {
+    match statement {
+        Stmt::Assign(ast::StmtAssign { targets, value, .. }) if value.is_none_literal_expr() => {
+            targets.iter().find_map(own)
+        }
+        Stmt::Delete(ast::StmtDelete { targets, .. }) => targets.iter().find_map(own),
+        Stmt::Expr(ast::StmtExpr { value, .. }) => match value.as_ref() {
+            Expr::Call(call) => match call.func.as_ref() {
+                Expr::Attribute(method) if method.attr.as_str() == "clear" => own(&method.value),
+                _ => None,
+            },
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// True for a name bound at module level by a `class` statement or an import: a class (or
+/// module) object, which lives as long as the program does.
+fn is_module_class(checker: &Checker, scope: ScopeId, value: &Expr) -> bool {
+    let Expr::Name(name) = value else {
+        return false;
+    };
+    let id = name.id.as_str();
+    if !matches!(checker.model.resolve(scope, id), Resolution::Global { .. }) {
+        return false;
+    }
+    let bindings = checker.model.scope(ScopeId::MODULE).bindings_of(id);
+    !bindings.is_empty()
+        && bindings.iter().all(|binding| {
+            matches!(
+                binding.kind,
+                BindingKind::ClassDef | BindingKind::Import { .. } | BindingKind::FromImport
+            )
+        })
 }

@@ -2,7 +2,8 @@
 
 use ruff_python_ast::{self as ast, CmpOp, Expr};
 
-use super::common::{builds_query, comparison_pairs, pair_range, short_text};
+use super::common::{comparison_pairs, pair_range};
+use super::equality;
 use super::{Rule, RuleMeta};
 use crate::checker::Checker;
 use crate::model::{Scenario, Severity};
@@ -48,18 +49,20 @@ pub fn check(checker: &mut Checker, context: &Context, compare: &ast::ExprCompar
             (None, Some(value)) => (value, left),
             (None, None) => continue,
         };
-        if builds_query(context, compare.range) {
-            return;
+        if equality::may_be_meant(checker, context, compare, (left, right), other) {
+            continue;
         }
         let negated = op == CmpOp::NotEq;
-        let subject = short_text(checker, other).unwrap_or("x");
+        let text = checker.short_text(other).unwrap_or("x");
+        let subject = equality::before_is(text, other);
         let identity = if negated { "is not" } else { "is" };
         let help = match (value, negated) {
             ("True", false) | ("False", true) => format!(
-                "Test truthiness with `if {subject}:`, or identity with `{subject} {identity} {value}`"
+                "Test truthiness with `if {text}:`, or identity with `{subject} {identity} {value}`"
             ),
             ("True", true) | ("False", false) => format!(
-                "Test truthiness with `if not {subject}:`, or identity with `{subject} {identity} {value}`"
+                "Test truthiness with `if not {}:`, or identity with `{subject} {identity} {value}`",
+                equality::before_not(text, other)
             ),
             _ => format!("Use `{subject} {identity} {value}`: `{value}` is a singleton"),
         };
@@ -72,7 +75,7 @@ pub fn check(checker: &mut Checker, context: &Context, compare: &ast::ExprCompar
             ),
             help,
             Scenario::EqualityDispatch,
-            checker.iterations(context.loop_id()),
+            checker.iterations(context.loop_id(), compare.range),
         );
     }
 }

@@ -3,11 +3,11 @@
 use ruff_python_ast::{self as ast, Expr};
 use ruff_text_size::Ranged;
 
-use super::common::{ValueKind, short_text, value_kind};
+use super::common::{ValueKind, value_kind};
 use super::iterable::{self, ARRAY_LIBRARIES, IteratedBy, Source};
 use super::{Rule, RuleMeta};
 use crate::checker::Checker;
-use crate::model::{IterationCopy, Scenario, Severity};
+use crate::model::{IterationCopy, Iterations, Scenario, Severity};
 use crate::semantic::{BindingKind, Context, ScopeId};
 
 pub const META: RuleMeta = RuleMeta {
@@ -53,13 +53,17 @@ pub fn check<'a>(
         _ => return,
     };
     // The loop changes the sequence it runs over: the copy is what makes that safe.
-    let changes_source =
-        Source::of(value).is_some_and(|source| iterable::loop_may_change(iterator, &[source]));
-    if changes_source || iterable::items_may_change_container(iterator) {
+    let sources: Vec<Source> = Source::of(value).into_iter().collect();
+    let changes_source = iterable::loop_may_change(iterator, &sources);
+    if changes_source || iterable::items_may_change_container(checker, context, iterator, &sources)
+    {
         return;
     }
-    let items = literal_length(bounds);
-    let message = match short_text(checker, value) {
+    let items = match literal_length(bounds) {
+        Some(items) => Iterations::shown(items),
+        None => checker.items_of(scope, value),
+    };
+    let message = match checker.short_text(value) {
         Some(sequence) => format!("The slice copies `{sequence}` only to iterate it once"),
         None => "The slice copies the sequence only to iterate it once".to_string(),
     };
@@ -69,15 +73,18 @@ pub fn check<'a>(
         message,
         help.to_string(),
         Scenario::IterationCopy(IterationCopy::Slice),
-        iterable::copy_iterations(checker, context, items),
+        iterable::copy_iterations(checker, context, expr, items),
     );
 }
 
-/// False for values whose slices are views or strings: a `str` or `bytes`, a `memoryview`
-/// (of a name bound to one, too).
+/// False for values whose slices copy no items or are strings: a `str` or `bytes`, a
+/// `memoryview` (a view), a `range` (`range(10)[1:]` is another `range`), or a name bound to
+/// one of those.
 fn is_copied_by_slicing(checker: &Checker, scope: ScopeId, value: &Expr) -> bool {
     let is_view = |expr: &Expr| {
-        matches!(expr, Expr::Call(call) if checker.model.is_builtin_call(scope, call, "memoryview"))
+        matches!(expr, Expr::Call(call)
+            if checker.model.is_builtin_call(scope, call, "memoryview")
+                || checker.model.is_builtin_call(scope, call, "range"))
     };
     if is_view(value) {
         return false;
@@ -133,7 +140,8 @@ fn is_query(checker: &Checker, scope: ScopeId, value: &Expr) -> bool {
     match value {
         Expr::Call(call) => match call.func.as_ref() {
             Expr::Attribute(method) => {
-                QUERY_METHODS.contains(&method.attr.as_str()) || is_query(checker, scope, &method.value)
+                QUERY_METHODS.contains(&method.attr.as_str())
+                    || is_query(checker, scope, &method.value)
             }
             _ => false,
         },

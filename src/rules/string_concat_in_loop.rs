@@ -69,7 +69,10 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, statement: &'
     checker.report(
         Rule::StringConcatInLoop,
         accumulation.range(),
-        format!("`{target}` is a {what} grown by concatenation in a loop"),
+        format!(
+            "`{target}` is a {what} grown by concatenation in a loop{}",
+            growth.statements()
+        ),
         help,
         Scenario::Accumulation(model::Accumulation {
             resizable: accumulation.resizable,

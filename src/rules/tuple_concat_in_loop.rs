@@ -35,7 +35,9 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, statement: &'
     let store = accumulation.store(checker, context);
     let piece = accumulation.piece_length(|piece| match piece {
         Expr::Tuple(ast::ExprTuple { elts, .. })
-            if !elts.iter().any(|element| matches!(element, Expr::Starred(_))) =>
+            if !elts
+                .iter()
+                .any(|element| matches!(element, Expr::Starred(_))) =>
         {
             Some(elts.len() as u64)
         }
@@ -45,7 +47,10 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, statement: &'
     checker.report(
         Rule::TupleConcatInLoop,
         accumulation.range(),
-        format!("`{target}` is a tuple grown by concatenation in a loop"),
+        format!(
+            "`{target}` is a tuple grown by concatenation in a loop{}",
+            growth.statements()
+        ),
         format!(
             "Append the items to a list and convert it once with `tuple()` after the loop, or keep `{target}` a list"
         ),

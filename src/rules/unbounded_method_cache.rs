@@ -6,7 +6,7 @@ use ruff_text_size::Ranged;
 use super::common::imported_name;
 use super::{Rule, RuleMeta};
 use crate::checker::Checker;
-use crate::model::{Iterations, Scenario, Severity};
+use crate::model::{Iterations, Place, Scenario, Severity, Unshown};
 use crate::semantic::{Context, Resolution, ScopeClass, ScopeId};
 
 pub const META: RuleMeta = RuleMeta {
@@ -30,7 +30,11 @@ enum Bound {
     Bounded(Option<u64>),
 }
 
-pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, method: &'a ast::StmtFunctionDef) {
+pub fn check<'a>(
+    checker: &mut Checker<'a>,
+    context: &Context<'a>,
+    method: &'a ast::StmtFunctionDef,
+) {
     if context.scope_class() != ScopeClass::Class {
         return;
     }
@@ -51,7 +55,10 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, method: &'a a
         .or_else(|| method.parameters.args.first())
         .map(|parameter| parameter.parameter.name.as_str());
     let takes_class = first.is_none_or(|name| CLASS_PARAMETERS.contains(&name))
-        || matches!(method.name.as_str(), "__new__" | "__init_subclass__" | "__class_getitem__");
+        || matches!(
+            method.name.as_str(),
+            "__new__" | "__init_subclass__" | "__class_getitem__"
+        );
     if binds_no_instance || takes_class {
         return;
     }
@@ -84,13 +91,20 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, method: &'a a
             message,
             "Cache per instance instead (`functools.cached_property`, or a dict stored on `self`), or move the cached work to a module-level function of the values it needs".to_string(),
             scenario,
-            Iterations::assumed(checker.settings.assume_iterations),
+            Iterations::unshown(Unshown {
+                what: format!("the distinct calls of `{name}`"),
+                place: Place::Range(method.name.range()),
+            }),
         );
     }
 }
 
 /// The decorator's name and bound, if it is `functools.cache` or `functools.lru_cache`.
-fn cache_decorator(checker: &Checker, scope: ScopeId, decorator: &Expr) -> Option<(&'static str, Bound)> {
+fn cache_decorator(
+    checker: &Checker,
+    scope: ScopeId,
+    decorator: &Expr,
+) -> Option<(&'static str, Bound)> {
     let (callee, call) = match decorator {
         Expr::Call(call) => (call.func.as_ref(), Some(call)),
         other => (other, None),

@@ -1,6 +1,8 @@
 //! Builds a [`SemanticModel`] in one pass over the module: scopes, loops, bindings and loads,
 //! recorded as the [walk](super::walk) meets them.
 
+use std::cell::{OnceCell, RefCell};
+
 use ruff_python_ast::{self as ast, Expr, ExprContext, Stmt};
 use ruff_text_size::Ranged;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -26,6 +28,7 @@ pub(super) fn build<'a, O: Observer<'a>>(
         loops: Vec::new(),
         loop_ids: FxHashMap::default(),
         trip_counts: Vec::new(),
+        size_changes: RefCell::default(),
         imported_packages: FxHashSet::default(),
         target,
     };
@@ -41,9 +44,7 @@ pub(super) fn build<'a, O: Observer<'a>>(
             observer,
         },
     );
-    model.trip_counts = (0..model.loops.len())
-        .map(|index| model.count_trips(LoopId(u32::try_from(index).unwrap_or(u32::MAX))))
-        .collect();
+    model.trip_counts = vec![OnceCell::new(); model.loops.len()];
     let error = compile.and_then(|compile| compile.finish(&model));
     (model, error, observer)
 }

@@ -9,7 +9,10 @@
 
 mod builder;
 pub mod builtins;
+mod sizes;
 pub mod walk;
+
+use std::cell::{OnceCell, RefCell};
 
 use ruff_python_ast::{self as ast, Expr, Operator, Stmt};
 use ruff_text_size::{Ranged, TextRange, TextSize};
@@ -362,8 +365,11 @@ pub struct SemanticModel<'a> {
     scopes: Vec<Scope<'a>>,
     loops: Vec<Loop<'a>>,
     loop_ids: FxHashMap<NodeKey, LoopId>,
-    /// [`SemanticModel::trip_count`] of each loop, by index.
-    trip_counts: Vec<Option<u64>>,
+    /// [`SemanticModel::trip_count`] of each loop, by index, worked out when first asked.
+    trip_counts: Vec<OnceCell<Option<u64>>>,
+    /// Whether a name's loads may change the size of what it holds, by name, worked out
+    /// when first asked (see `sizes`).
+    size_changes: RefCell<FxHashMap<String, bool>>,
     /// The top-level package of every `import` and `from ... import` in the module.
     imported_packages: FxHashSet<&'a str>,
     target: TargetVersion,
@@ -410,43 +416,24 @@ impl<'a> SemanticModel<'a> {
         self.loop_chain(Some(id)).last().unwrap_or(id)
     }
 
-    /// The number of iterations of a loop over `range(...)` with integer literal arguments,
-    /// when `range` is the builtin.
+    /// How many times a `for` loop or comprehension clause runs, when the source shows the
+    /// size of what it iterates (see [`SemanticModel::size_of`]); `None` for a `while` loop.
     pub fn trip_count(&self, id: LoopId) -> Option<u64> {
-        self.trip_counts.get(id.index()).copied().flatten()
+        let cell = self.trip_counts.get(id.index())?;
+        *cell.get_or_init(|| {
+            let loop_ = self.loop_(id);
+            self.size_of(loop_.scope, loop_.node.iterable()?)
+        })
     }
 
-    /// `(start, stop, step)` of a loop over the builtin `range` with integer literal arguments.
-    pub fn range_literal(&self, id: LoopId) -> Option<(i128, i128, i128)> {
+    /// `(start, stop, step)` of a loop over the builtin `range` whose arguments the source
+    /// fixes.
+    pub fn loop_range(&self, id: LoopId) -> Option<(i128, i128, i128)> {
         let loop_ = self.loop_(id);
         let Expr::Call(call) = loop_.node.iterable()? else {
             return None;
         };
-        if !self.is_builtin_call(loop_.scope, call, "range") || !call.arguments.keywords.is_empty()
-        {
-            return None;
-        }
-        let arguments: Option<Vec<i128>> = call.arguments.args.iter().map(int_literal).collect();
-        match arguments?.as_slice() {
-            [stop] => Some((0, *stop, 1)),
-            [start, stop] => Some((*start, *stop, 1)),
-            [start, stop, step] if *step != 0 => Some((*start, *stop, *step)),
-            _ => None,
-        }
-    }
-
-    /// Computes [`SemanticModel::trip_count`] for a loop; needs every binding in place, so the
-    /// builder calls it once per loop when the walk is done.
-    fn count_trips(&self, id: LoopId) -> Option<u64> {
-        let (start, stop, step) = self.range_literal(id)?;
-        let span = if step > 0 { stop - start } else { start - stop };
-        let step = step.abs();
-        let count = if span <= 0 {
-            0
-        } else {
-            (span + step - 1) / step
-        };
-        u64::try_from(count).ok()
+        self.range_bounds(loop_.scope, call)
     }
 
     /// True if `call` calls the builtin `name` (not shadowed in `scope`).
@@ -584,22 +571,6 @@ impl<'a> SemanticModel<'a> {
             pending.extend_from_slice(&self.scope(next).children);
         }
         found
-    }
-}
-
-/// An integer literal, possibly negated.
-fn int_literal(expr: &Expr) -> Option<i128> {
-    match expr {
-        Expr::NumberLiteral(ast::ExprNumberLiteral {
-            value: ast::Number::Int(value),
-            ..
-        }) => value.as_i64().map(i128::from),
-        Expr::UnaryOp(ast::ExprUnaryOp {
-            op: ast::UnaryOp::USub,
-            operand,
-            ..
-        }) => int_literal(operand).map(|value| -value),
-        _ => None,
     }
 }
 

@@ -269,7 +269,7 @@ def load_source(ref, where):
             raise Error("%s: no file %s" % (where, m.group("path")))
         with open(path, encoding="utf-8") as f:
             blocks = [code for info, code in code_blocks(f.read())
-                      if info == "python " + m.group("tag")]
+                      if info.split()[:2] == ["python", m.group("tag")]]
         n = int(m.group("n"))
         if n > len(blocks):
             raise Error("%s: %s has %d ```python %s block(s), not %d"
