@@ -12,7 +12,7 @@ use ruff_text_size::{Ranged, TextRange};
 use rustc_hash::FxHashSet;
 
 use crate::config::Settings;
-use crate::model::{Iterations, Place, Scenario, Unshown};
+use crate::model::{Iterations, Scenario, Unshown};
 use crate::project;
 use crate::rules::{self, Finding, Rule};
 use crate::semantic::walk::{Context, Node, Observer, ScopeClass, Snapshots};
@@ -300,11 +300,14 @@ impl<'a> Checker<'a> {
         match self.model.size_of(scope, expr) {
             Some(items) => Iterations::shown(items),
             None => Iterations::unshown(Unshown {
-                place: Place::Range(expr.range()),
-                what: match self.short_text(expr) {
-                    Some(text) => format!("the items of `{text}`"),
-                    None => "the items iterated".to_string(),
-                },
+                bounded: is_variadic(self.model, scope, expr),
+                ..Unshown::at(
+                    match self.short_text(expr) {
+                        Some(text) => format!("the items of `{text}`"),
+                        None => "the items iterated".to_string(),
+                    },
+                    expr.range(),
+                )
             }),
         }
     }
@@ -370,7 +373,7 @@ pub fn loop_factors(
             point = node.range();
             let trips = model
                 .trip_count(id)
-                .ok_or_else(|| unshown_loop(source, node));
+                .ok_or_else(|| unshown_loop(model, source, id));
             LoopFactor {
                 loop_id: id,
                 trips,
@@ -408,7 +411,9 @@ fn weighted(count: u64, weight: f64) -> u64 {
 }
 
 /// A loop whose count the source does not show, as the output names it.
-fn unshown_loop(source: &str, node: LoopNode) -> Unshown {
+fn unshown_loop(model: &SemanticModel, source: &str, id: LoopId) -> Unshown {
+    let loop_ = model.loop_(id);
+    let node = loop_.node;
     let iterable = node.iterable();
     let range = iterable.map_or_else(|| node.range(), Ranged::range);
     let text = iterable
@@ -422,8 +427,33 @@ fn unshown_loop(source: &str, node: LoopNode) -> Unshown {
         (LoopNode::Comprehension(_), None) => "the comprehension".to_string(),
     };
     Unshown {
-        what,
-        place: Place::Range(range),
+        bounded: iterable.is_some_and(|iterable| is_variadic(model, loop_.scope, iterable)),
+        ..Unshown::at(what, range)
+    }
+}
+
+/// True when `expr`, evaluated in `scope`, is a function's `*args` (or `**kwargs`), or one of
+/// the builtins that keep its size wrapped around it (`list(args)`, `enumerate(args)`): it
+/// holds as many items as the call sites write out, which the source bounds.
+fn is_variadic(model: &SemanticModel, scope: ScopeId, expr: &Expr) -> bool {
+    match expr {
+        Expr::Call(call) => {
+            matches!(
+                model.builtin_callee(scope, call),
+                Some("list" | "tuple" | "enumerate" | "reversed" | "sorted" | "iter")
+            ) && call
+                .arguments
+                .args
+                .first()
+                .is_some_and(|first| is_variadic(model, scope, first))
+        }
+        Expr::Attribute(attribute)
+            if matches!(attribute.attr.as_str(), "items" | "keys" | "values") =>
+        {
+            is_variadic(model, scope, &attribute.value)
+        }
+        Expr::Name(name) => model.is_variadic_parameter(scope, name.id.as_str()),
+        _ => false,
     }
 }
 

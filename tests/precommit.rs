@@ -215,7 +215,7 @@ fn the_pre_commit_hook_installs_and_runs() {
     assert!(output.contains("heaplint"), "{output}");
     assert!(output.contains("Failed"), "{output}");
     assert!(
-        output.contains("MEM101"),
+        output.contains("MEM201"),
         "the finding is printed:\n{output}"
     );
     assert!(output.contains("flagged.py"), "{output}");

@@ -35,6 +35,21 @@ pub struct Unshown {
     /// What is counted, for a person: "the loop over `rows`", "the lines of the file".
     pub what: String,
     pub place: Place,
+    /// The source bounds the count without showing it: a loop over a function's `*args`
+    /// runs once per argument its callers write out. A quadratic habit over it is not one
+    /// over data the code does not bound.
+    pub bounded: bool,
+}
+
+impl Unshown {
+    /// A count the source neither shows nor bounds, at `range` in the finding's file.
+    pub fn at(what: String, range: TextRange) -> Unshown {
+        Unshown {
+            what,
+            place: Place::Range(range),
+            bounded: false,
+        }
+    }
 }
 
 /// Where something the output names is.
@@ -196,18 +211,23 @@ impl Serialize for Growth {
     }
 }
 
-/// A metric this large is worth a person's attention: 4 KiB, or 50 allocator calls. The
-/// calibration tests use the same thresholds to decide which figures must match measurement.
+/// Below these a figure is within what a measurement can tell from noise: the calibration
+/// tests hold the model to measurement only where a figure reaches them.
 pub const MATERIAL_BYTES: i64 = 4096;
 pub const MATERIAL_ALLOCATIONS: i64 = 50;
 
-/// Excess bytes allocated by a quadratic habit from which it is an error: 1 MiB, a few
-/// hundred iterations of copying a few kilobytes.
-const QUADRATIC_ERROR_BYTES: i64 = 1 << 20;
+/// From these, at the counts the source shows, a habit is worth a warning: a mebibyte
+/// allocated or held beyond the alternative, ten thousand allocator calls (about a
+/// millisecond of `malloc` and `free` in CPython), or a millisecond of lookups. Below them a
+/// habit costs microseconds and kilobytes, which no maintainer would change code for.
+const WARNING_BYTES: i64 = 1 << 20;
+const WARNING_ALLOCATIONS: i64 = 10_000;
+const WARNING_TIME_NS: u64 = 1_000_000;
+/// Excess bytes allocated by a quadratic habit from which it is an error: 16 MiB, a thousand
+/// iterations copying a string of a few dozen kilobytes.
+const QUADRATIC_ERROR_BYTES: i64 = 16 << 20;
 /// Excess bytes allocated or held from which any habit is an error.
 const LINEAR_ERROR_BYTES: i64 = 64 << 20;
-/// Extra interpreter time per run from which a lookup habit is worth a warning.
-const WARNING_TIME_NS: u64 = 1_000_000;
 
 /// How much a finding matters, judged from the cost the source shows.
 #[derive(
@@ -227,11 +247,12 @@ const WARNING_TIME_NS: u64 = 1_000_000;
 pub enum Severity {
     /// Costs nothing material at the counts the source shows.
     Info,
-    /// A material cost at the counts the source shows (4 KiB or more, 50 or more allocator
-    /// calls for more bytes, or 1 ms of lookups), or a quadratic habit over data whose size
-    /// the source does not bound.
+    /// A material cost at the counts the source shows (1 MiB or more allocated or held,
+    /// 10,000 or more allocator calls for more bytes, or 1 ms of lookups), or a quadratic
+    /// habit over data whose size the source does not bound.
     Warning,
-    /// A quadratic habit past 1 MiB, or any habit past 64 MiB, at the counts the source shows.
+    /// A quadratic habit past 16 MiB, or any habit past 64 MiB, at the counts the source
+    /// shows.
     Error,
 }
 
@@ -248,23 +269,23 @@ impl Severity {
     /// resting on an assumed count never decides it: an unknown count raises a finding only
     /// through its growth, a quadratic habit over data the code does not bound being worth a
     /// warning at the sizes a user may feed it.
-    fn judge(shown: &Excess, growth: Growth, count_assumed: bool) -> Severity {
+    fn judge(shown: &Excess, growth: Growth, unbounded: bool) -> Severity {
         let bytes = shown.allocated_bytes.max(shown.peak_bytes);
         let figures = if (growth == Growth::Quadratic
             && shown.allocated_bytes >= QUADRATIC_ERROR_BYTES)
             || bytes >= LINEAR_ERROR_BYTES
         {
             Severity::Error
-        } else if bytes >= MATERIAL_BYTES
+        } else if bytes >= WARNING_BYTES
             // More calls for fewer bytes (a str resized in place) is not worth a warning.
-            || (shown.allocations >= MATERIAL_ALLOCATIONS && shown.allocated_bytes > 0)
+            || (shown.allocations >= WARNING_ALLOCATIONS && shown.allocated_bytes > 0)
             || shown.extra_time_ns.is_some_and(|ns| ns >= WARNING_TIME_NS)
         {
             Severity::Warning
         } else {
             Severity::Info
         };
-        if growth == Growth::Quadratic && count_assumed {
+        if growth == Growth::Quadratic && unbounded {
             figures.max(Severity::Warning)
         } else {
             figures
@@ -753,7 +774,14 @@ pub fn estimate(
         runs: priced.runs,
         iterations_source: iterations.source(),
         assumed: count_assumed.then_some(assumed),
-        severity: Severity::judge(&shown, comparison.growth, count_assumed),
+        severity: Severity::judge(
+            &shown,
+            comparison.growth,
+            iterations
+                .unshown_count
+                .iter()
+                .any(|unshown| !unshown.bounded),
+        ),
         excess: priced.excess,
         growth: comparison.growth,
         habit: priced.habit,

@@ -15,10 +15,7 @@ const ASSUMED: u64 = 100;
 
 /// A count the source does not show, as a rule would name it.
 fn unshown(what: &str) -> Unshown {
-    Unshown {
-        what: what.to_string(),
-        place: Place::Range(TextRange::default()),
-    }
+    Unshown::at(what.to_string(), TextRange::default())
 }
 
 #[derive(Deserialize)]
@@ -320,7 +317,10 @@ fn excess_is_reported_over_the_alternative() {
     assert_eq!(cost.excess.allocated_bytes, 5_045_949 - (8800 + 10_041));
     assert_eq!(cost.growth, Growth::Quadratic);
     assert_eq!(cost.python, "3.12");
-    assert_eq!(cost.severity, Severity::Error);
+    // 5 MB of copying that the source shows: a warning; ten times the iterations, an error.
+    assert_eq!(cost.severity, Severity::Warning);
+    let more = estimate(&scenario, &Iterations::shown(10_000), ASSUMED, version(12));
+    assert_eq!(more.severity, Severity::Error);
     // In place, the str asks for fewer bytes than the join (10,041 B against the list's
     // 8,800 B plus the same 10,041 B), in more calls: a negative excess, and only `info`.
     let local = accumulation_case(Sequence::Str, Store::Local, 10);

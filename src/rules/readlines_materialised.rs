@@ -6,7 +6,7 @@ use ruff_text_size::Ranged;
 use super::iterable::{self, IteratedBy, Source};
 use super::{Rule, RuleMeta};
 use crate::checker::Checker;
-use crate::model::{IterationCopy, Iterations, Length, Place, Scenario, Severity, Unshown};
+use crate::model::{IterationCopy, Iterations, Length, Scenario, Severity, Unshown};
 use crate::semantic::{BindingKind, Context, ScopeClass};
 
 pub const META: RuleMeta = RuleMeta {
@@ -137,10 +137,10 @@ pub fn check<'a>(
             checker,
             context,
             expr,
-            Iterations::unshown(Unshown {
-                place: Place::Range(read.call.range()),
-                what: "the lines of the file".to_string(),
-            }),
+            Iterations::unshown(Unshown::at(
+                "the lines of the file".to_string(),
+                read.call.range(),
+            )),
         ),
     );
 }

@@ -6,7 +6,7 @@ use ruff_text_size::Ranged;
 use super::common::imported_name;
 use super::{Rule, RuleMeta};
 use crate::checker::Checker;
-use crate::model::{Iterations, Place, Scenario, Severity, Unshown};
+use crate::model::{Iterations, Scenario, Severity, Unshown};
 use crate::semantic::{Context, Resolution, ScopeClass, ScopeId};
 
 pub const META: RuleMeta = RuleMeta {
@@ -91,10 +91,10 @@ pub fn check<'a>(
             message,
             "Cache per instance instead (`functools.cached_property`, or a dict stored on `self`), or move the cached work to a module-level function of the values it needs".to_string(),
             scenario,
-            Iterations::unshown(Unshown {
-                what: format!("the distinct calls of `{name}`"),
-                place: Place::Range(method.name.range()),
-            }),
+            Iterations::unshown(Unshown::at(
+                format!("the distinct calls of `{name}`"),
+                method.name.range(),
+            )),
         );
     }
 }

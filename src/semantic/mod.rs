@@ -518,6 +518,25 @@ impl<'a> SemanticModel<'a> {
         modules.all(|module| module == Some(first)).then_some(first)
     }
 
+    /// True when `name`, loaded in `scope`, is the `*args` or `**kwargs` parameter of the
+    /// function that owns it, never rebound.
+    pub fn is_variadic_parameter(&self, scope: ScopeId, name: &str) -> bool {
+        let owner = match self.resolve(scope, name) {
+            Resolution::Local => scope,
+            Resolution::Enclosing(owner) => owner,
+            _ => return false,
+        };
+        let ScopeNode::Function(function) = self.scope(owner).node else {
+            return false;
+        };
+        let parameters = &function.parameters;
+        let variadic = [&parameters.vararg, &parameters.kwarg]
+            .into_iter()
+            .flatten()
+            .any(|parameter| parameter.name.as_str() == name);
+        variadic && self.scope(owner).bindings_of(name).len() == 1
+    }
+
     /// True if the module imports any of `packages` (or a submodule of one), anywhere.
     pub fn imports_any(&self, packages: &[&str]) -> bool {
         self.imported_packages
