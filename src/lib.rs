@@ -354,7 +354,7 @@ fn place_repository_finding(
     finding: Finding,
     placement: Placement,
 ) -> Option<Diagnostic> {
-    let cost = model::estimate(
+    let mut cost = model::estimate(
         &finding.scenario,
         &finding.iterations,
         facts.assume_iterations,
@@ -363,6 +363,8 @@ fn place_repository_finding(
     if !cost.worth_reporting() {
         return None;
     }
+    // Placed when the file was checked: only their order is left.
+    cost.place_assumptions(|_| 0);
     Some(Diagnostic {
         rule: Some(finding.rule),
         message: finding.message,
@@ -388,9 +390,7 @@ fn price(source: &SourceFile, finding: Finding, settings: &Settings) -> Option<D
     if !cost.worth_reporting() {
         return None;
     }
-    for assumption in &mut cost.assumptions {
-        assumption.place(|offset| source.location(offset).row);
-    }
+    cost.place_assumptions(|offset| source.location(offset).row);
     let mut diagnostic = place(source, finding.range(), finding.message);
     diagnostic.rule = Some(finding.rule);
     diagnostic.help = Some(finding.help);

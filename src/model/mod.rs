@@ -358,7 +358,7 @@ pub struct Assumption {
 
 impl Assumption {
     /// Gives the assumption its line, from `line_of` an offset in the finding's file.
-    pub fn place(&mut self, line_of: impl Fn(ruff_text_size::TextSize) -> usize) {
+    fn place(&mut self, line_of: impl Fn(ruff_text_size::TextSize) -> usize) {
         if let Some(range) = self.range.take() {
             self.line = line_of(range.start());
         }
@@ -383,6 +383,9 @@ pub struct Cost {
     /// The count each factor of *n* the source does not show was taken as, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assumed: Option<u64>,
+    /// How many branches the code shares its loops' iterations with (see [`Iterations`]).
+    #[serde(skip_serializing_if = "is_one")]
+    pub shared_by: u64,
     #[serde(flatten)]
     pub excess: Excess,
     pub growth: Growth,
@@ -406,6 +409,16 @@ pub struct Cost {
 }
 
 impl Cost {
+    /// Gives each assumption its line, from `line_of` an offset in the finding's file, and
+    /// lists them in the order of the source.
+    pub fn place_assumptions(&mut self, line_of: impl Fn(ruff_text_size::TextSize) -> usize) {
+        for assumption in &mut self.assumptions {
+            assumption.place(&line_of);
+        }
+        self.assumptions
+            .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    }
+
     /// False when the figures are all the advice is about and the alternative is no better
     /// on any of them: such a finding is not worth reporting.
     pub fn worth_reporting(&self) -> bool {
@@ -774,6 +787,7 @@ pub fn estimate(
         runs: priced.runs,
         iterations_source: iterations.source(),
         assumed: count_assumed.then_some(assumed),
+        shared_by: iterations.shared_by,
         severity: Severity::judge(
             &shown,
             comparison.growth,
@@ -792,6 +806,10 @@ pub fn estimate(
         derivation: priced.derivation,
         judged_by_figures: comparison.judged_by_figures,
     }
+}
+
+fn is_one(value: &u64) -> bool {
+    *value == 1
 }
 
 /// A scenario priced at one count.

@@ -251,7 +251,8 @@ pub fn cost_line(cost: &Cost) -> String {
     parts.join(", ")
 }
 
-/// `n = 1,000 x 3 runs`, `n = 100 assumed, per run`, `runs once`.
+/// `n = 1,000 x 3 runs`, `n = 225 (one of 4 branches)`, `n = 100 assumed, per run`, `runs
+/// once`.
 fn iterations_text(cost: &Cost) -> String {
     if cost.iterations_source == IterationsSource::Single {
         return "runs once".to_string();
@@ -259,6 +260,9 @@ fn iterations_text(cost: &Cost) -> String {
     let mut text = format!("n = {}", grouped(cost.iterations));
     if cost.assumed.is_some() {
         text.push_str(" assumed");
+    }
+    if cost.shared_by > 1 {
+        text.push_str(&format!(" (one of {} branches)", grouped(cost.shared_by)));
     }
     if cost.runs > 1 {
         text.push_str(&format!(" x {} runs", grouped(cost.runs)));
