@@ -6,7 +6,7 @@
 
 use std::io::{self, Write};
 
-use super::{cost_line, relative_path};
+use super::{cost_lines, relative_path};
 use crate::diagnostic::FileReport;
 use crate::model::Severity;
 
@@ -37,8 +37,8 @@ pub fn render(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
             properties.push(("title", title));
             let mut message = diagnostic.message.clone();
             if let Some(cost) = &diagnostic.cost {
-                message.push_str("\ncost: ");
-                message.push_str(&cost_line(cost));
+                message.push('\n');
+                message.push_str(&cost_lines(cost));
             }
             let properties: Vec<String> = properties
                 .iter()

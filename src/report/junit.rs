@@ -9,7 +9,7 @@
 use std::io::{self, Write};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use super::{cost_line, relative_path};
+use super::{cost_lines, relative_path};
 use crate::diagnostic::FileReport;
 
 pub fn render(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
@@ -88,7 +88,7 @@ pub fn render(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
                 details.push_str(&format!("\nhelp: {help}"));
             }
             if let Some(cost) = &diagnostic.cost {
-                details.push_str(&format!("\ncost: {}\n{}", cost_line(cost), cost.summary));
+                details.push_str(&format!("\n{}\n{}", cost_lines(cost), cost.summary));
             }
             writeln!(
                 out,

@@ -251,6 +251,15 @@ pub fn cost_line(cost: &Cost) -> String {
     parts.join(", ")
 }
 
+/// `cost: ...` and, when the cost assumed a count, `assumed: ...` on the next line: how the
+/// one-line formats state a cost.
+fn cost_lines(cost: &Cost) -> String {
+    match assumptions_text(cost) {
+        Some(assumed) => format!("cost: {}\nassumed: {assumed}", cost_line(cost)),
+        None => format!("cost: {}", cost_line(cost)),
+    }
+}
+
 /// `n = 1,000 x 3 runs`, `n = 225 (one of 4 branches)`, `n = 100 assumed, per run`, `runs
 /// once`.
 fn iterations_text(cost: &Cost) -> String {

@@ -15,7 +15,7 @@ use std::io::{self, Write};
 use serde::{Serialize, Serializer};
 use serde_json::{Value, json};
 
-use super::{cost_line, fingerprints, problem_kind, relative_path};
+use super::{cost_lines, fingerprints, problem_kind, relative_path};
 use crate::diagnostic::{Diagnostic, FileReport};
 use crate::model::Severity;
 use crate::rules::Rule;
@@ -102,7 +102,8 @@ fn results(report: &FileReport) -> impl Iterator<Item = Value> + '_ {
             let mut text = diagnostic.message.clone();
             let mut properties = json!({ "severity": diagnostic.severity });
             if let Some(cost) = &diagnostic.cost {
-                text.push_str(&format!("\ncost: {}", cost_line(cost)));
+                text.push('\n');
+                text.push_str(&cost_lines(cost));
                 properties["cost"] = json!(cost);
             }
             if let Some(help) = &diagnostic.help {
