@@ -385,29 +385,15 @@ pub fn loop_factors(
 
 /// How often the code the factors are for runs: their counts multiplied, weights applied.
 pub fn iterations_of(factors: &[LoopFactor]) -> Iterations {
-    let mut shown = 1u64;
-    let mut weight = 1.0f64;
     let mut iterations = Iterations::SINGLE;
     for factor in factors {
-        weight *= factor.weight;
+        iterations.weight *= factor.weight;
         match &factor.trips {
-            Ok(count) => shown = shown.saturating_mul(*count),
+            Ok(count) => iterations.count = iterations.count.saturating_mul(*count),
             Err(unshown) => iterations.unshown_count.push(unshown.clone()),
         }
     }
-    iterations.count = weighted(shown, weight);
-    if weight < 1.0 {
-        iterations.shared_by = (1.0 / weight).round() as u64;
-    }
     iterations
-}
-
-/// `count` times `weight`, rounded to the nearest; at least 1 when `count` is.
-fn weighted(count: u64, weight: f64) -> u64 {
-    if count == 0 || weight == 1.0 {
-        return count;
-    }
-    ((count as f64 * weight).round() as u64).max(1)
 }
 
 /// A loop whose count the source does not show, as the output names it.
@@ -426,8 +412,14 @@ fn unshown_loop(model: &SemanticModel, source: &str, id: LoopId) -> Unshown {
         (LoopNode::Comprehension(_), Some(text)) => format!("the comprehension over `{text}`"),
         (LoopNode::Comprehension(_), None) => "the comprehension".to_string(),
     };
+    let bounded = iterable.is_some_and(|iterable| is_variadic(model, loop_.scope, iterable));
+    let what = if bounded {
+        format!("{what}, one pass per argument its callers write out")
+    } else {
+        what
+    };
     Unshown {
-        bounded: iterable.is_some_and(|iterable| is_variadic(model, loop_.scope, iterable)),
+        bounded,
         ..Unshown::at(what, range)
     }
 }

@@ -175,6 +175,48 @@ pub fn minimum_python(specifier: &str) -> Result<TargetVersion, String> {
     })
 }
 
+/// The lowest supported CPython version a Poetry constraint on `python` allows
+/// (`[tool.poetry.dependencies] python = "^3.9"`), for projects that state it there instead of
+/// in `requires-python`: `^3.9` and `~3.9` give 3.9, alternatives joined by `||` the lowest of
+/// them. `Err` names what is wrong with a constraint that does not parse.
+pub fn minimum_poetry_python(constraint: &str) -> Result<TargetVersion, String> {
+    constraint
+        .split("||")
+        .map(|alternative| minimum_python(&poetry_to_pep440(alternative)))
+        .try_fold(None, |lowest: Option<TargetVersion>, version| {
+            let version = version?;
+            Ok::<_, String>(Some(lowest.map_or(version, |lowest| lowest.min(version))))
+        })?
+        .ok_or_else(|| "an empty constraint".to_string())
+}
+
+/// One alternative of a Poetry constraint as a PEP 440 specifier: `^3.9` and `~3.9` are
+/// `>=3.9` (their upper bounds do not matter for the lowest version), `3.9` is `==3.9`, `*` is
+/// anything.
+fn poetry_to_pep440(alternative: &str) -> String {
+    alternative
+        .split([',', ' '])
+        .map(str::trim)
+        .filter(|clause| !clause.is_empty())
+        .map(|clause| {
+            if let Some(version) = clause
+                .strip_prefix('^')
+                .or_else(|| clause.strip_prefix("~="))
+                .or_else(|| clause.strip_prefix('~'))
+            {
+                format!(">={version}")
+            } else if clause == "*" {
+                ">=0".to_string()
+            } else if clause.starts_with(|c: char| c.is_ascii_digit()) {
+                format!("=={clause}")
+            } else {
+                clause.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 /// Everything a run needs to know besides the paths.
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -511,6 +553,19 @@ mod tests {
         assert_eq!(minor("<3.12"), Ok(8));
         assert_eq!(minor("!=3.8.*"), Ok(9));
         assert_eq!(minor("==2.7.*"), Ok(8));
+    }
+
+    #[test]
+    fn poetry_constraints_give_the_lowest_version() {
+        let minor = |constraint: &str| minimum_poetry_python(constraint).map(TargetVersion::minor);
+        assert_eq!(minor("^3.9"), Ok(9));
+        assert_eq!(minor("~3.10"), Ok(10));
+        assert_eq!(minor(">=3.8,<4.0"), Ok(8));
+        assert_eq!(minor(">=3.9 <4"), Ok(9));
+        assert_eq!(minor("^3.11 || ^3.9"), Ok(9));
+        assert_eq!(minor("3.12.*"), Ok(12));
+        assert_eq!(minor("*"), Ok(8));
+        assert!(minimum_poetry_python("^three").is_err());
     }
 
     #[test]

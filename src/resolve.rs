@@ -18,8 +18,8 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 
 use crate::config::{
-    HotLoop, Options, RuleSelection, Settings, TargetVersion, Thresholds, minimum_python,
-    rules_matching,
+    HotLoop, Options, RuleSelection, Settings, TargetVersion, Thresholds, minimum_poetry_python,
+    minimum_python, rules_matching,
 };
 use crate::discover::{has_skipped_name, is_virtual_environment, normalise};
 use crate::model::Severity;
@@ -248,8 +248,8 @@ impl Resolver {
                     found = Some(resolved);
                     break;
                 }
-                Found::RequiresPython(pyproject, specifier) if required.is_none() => {
-                    let resolved = self.requiring(pyproject, specifier)?;
+                Found::RequiresPython(pyproject, stated) if required.is_none() => {
+                    let resolved = self.requiring(pyproject, stated)?;
                     required = Some((resolved, unresolved.len() + 1));
                 }
                 Found::RequiresPython(..) | Found::Nothing => {}
@@ -279,15 +279,15 @@ impl Resolver {
         Ok(cache.get(dir.as_path()).cloned().unwrap_or(found))
     }
 
-    /// The defaults, for the target `requires-python` in `pyproject` gives.
+    /// The defaults, for the target the versions `pyproject` states give.
     fn requiring(
         &self,
         pyproject: PathBuf,
-        specifier: String,
+        required: Required,
     ) -> Result<Arc<Resolved>, ConfigError> {
         let root = pyproject.parent().unwrap_or(Path::new("/")).to_path_buf();
         let loaded = Loaded {
-            requires_python: Some((pyproject, specifier)),
+            requires_python: Some((pyproject, required)),
             ..Loaded::none(root)
         };
         Ok(Arc::new(resolve(loaded, &self.overrides)?))
@@ -314,8 +314,8 @@ impl Resolver {
         let resolved = match find_config(dir)? {
             Found::Config(loaded) => Arc::new(resolve(*loaded, &self.overrides)?),
             // Only where no configuration file governs the parent.
-            Found::RequiresPython(pyproject, specifier) if parent.config.is_none() => {
-                self.requiring(pyproject, specifier)?
+            Found::RequiresPython(pyproject, stated) if parent.config.is_none() => {
+                self.requiring(pyproject, stated)?
             }
             // A `pyproject.toml` without `[tool.heaplint]`, or a directory of that name.
             Found::RequiresPython(..) | Found::Nothing => parent.clone(),
@@ -331,16 +331,16 @@ struct Loaded {
     path: Option<PathBuf>,
     root: PathBuf,
     options: Options,
-    requires_python: Option<(PathBuf, String)>,
+    requires_python: Option<(PathBuf, Required)>,
 }
 
 /// What a directory holds for configuring the files under it.
 enum Found {
     /// A configuration file.
     Config(Box<Loaded>),
-    /// No configuration file, but a `pyproject.toml` whose `requires-python` names the
-    /// versions its project supports.
-    RequiresPython(PathBuf, String),
+    /// No configuration file, but a `pyproject.toml` that names the versions its project
+    /// supports.
+    RequiresPython(PathBuf, Required),
     Nothing,
 }
 
@@ -365,12 +365,71 @@ struct Pyproject {
 #[derive(Deserialize)]
 struct Tools {
     heaplint: Option<Options>,
+    poetry: Option<Poetry>,
 }
 
 #[derive(Deserialize)]
 struct Project {
     #[serde(rename = "requires-python")]
     requires_python: Option<String>,
+}
+
+/// `[tool.poetry.dependencies] python = "^3.9"` (or `{ version = "^3.9" }`), where Poetry
+/// projects state the versions they support.
+#[derive(Deserialize)]
+struct Poetry {
+    dependencies: Option<PoetryDependencies>,
+}
+
+/// `python` is kept as any TOML value: a shape heaplint does not read (a list of constraints
+/// by platform) is left alone rather than failing the whole file.
+#[derive(Deserialize)]
+struct PoetryDependencies {
+    python: Option<toml::Value>,
+}
+
+/// Where a project states the Python versions it supports, and what it says.
+#[derive(Clone, Debug)]
+enum Required {
+    /// `[project] requires-python`, a PEP 440 specifier.
+    RequiresPython(String),
+    /// `[tool.poetry.dependencies] python`, a Poetry constraint.
+    Poetry(String),
+}
+
+impl Required {
+    /// The versions `pyproject` states, `requires-python` first.
+    fn of(pyproject: Pyproject) -> Option<Required> {
+        let poetry = pyproject
+            .tool
+            .and_then(|tool| tool.poetry)
+            .and_then(|poetry| poetry.dependencies)
+            .and_then(|dependencies| dependencies.python)
+            .and_then(|constraint| match constraint {
+                toml::Value::String(version) => Some(version),
+                toml::Value::Table(mut table) => match table.remove("version") {
+                    Some(toml::Value::String(version)) => Some(version),
+                    _ => None,
+                },
+                _ => None,
+            });
+        pyproject
+            .project
+            .and_then(|project| project.requires_python)
+            .map(Required::RequiresPython)
+            .or(poetry.map(Required::Poetry))
+    }
+
+    /// The lowest supported version it allows, or what is wrong with it.
+    fn minimum(&self) -> Result<TargetVersion, String> {
+        match self {
+            Required::RequiresPython(specifier) => minimum_python(specifier)
+                .map_err(|message| format!("invalid `requires-python` `{specifier}`: {message}")),
+            Required::Poetry(constraint) => minimum_poetry_python(constraint).map_err(|message| {
+                format!("invalid `tool.poetry.dependencies.python` `{constraint}`: {message}")
+            }),
+        }
+    }
 }
 
 /// The configuration file of `dir`, or failing that the `requires-python` of its
@@ -384,8 +443,8 @@ fn find_config(dir: &Path) -> Result<Found, ConfigError> {
         }
         match load(&path, false)? {
             Found::Nothing => {}
-            Found::RequiresPython(path, specifier) => {
-                requires_python = Some(Found::RequiresPython(path, specifier));
+            Found::RequiresPython(path, stated) => {
+                requires_python = Some(Found::RequiresPython(path, stated));
             }
             config @ Found::Config(_) => return Ok(config),
         }
@@ -414,18 +473,17 @@ fn load(path: &Path, explicit: bool) -> Result<Found, ConfigError> {
         ))
     };
     let (options, requires_python) = if is_pyproject {
-        let pyproject: Pyproject = toml::from_str(&text).map_err(invalid)?;
-        let requires_python = pyproject
-            .project
-            .and_then(|p| p.requires_python)
-            .map(|specifier| (path.to_path_buf(), specifier));
-        match (
-            pyproject.tool.and_then(|tool| tool.heaplint),
-            requires_python,
-        ) {
+        let mut pyproject: Pyproject = toml::from_str(&text).map_err(invalid)?;
+        let heaplint = pyproject
+            .tool
+            .as_mut()
+            .and_then(|tool| tool.heaplint.take());
+        let requires_python =
+            Required::of(pyproject).map(|required| (path.to_path_buf(), required));
+        match (heaplint, requires_python) {
             (Some(options), requires_python) => (options, requires_python),
             (None, requires_python) if explicit => (Options::default(), requires_python),
-            (None, Some((path, specifier))) => return Ok(Found::RequiresPython(path, specifier)),
+            (None, Some((path, required))) => return Ok(Found::RequiresPython(path, required)),
             (None, None) => return Ok(Found::Nothing),
         }
     } else {
@@ -435,9 +493,8 @@ fn load(path: &Path, explicit: bool) -> Result<Found, ConfigError> {
         let requires_python = std::fs::read_to_string(&beside)
             .ok()
             .and_then(|text| toml::from_str::<Pyproject>(&text).ok())
-            .and_then(|pyproject| pyproject.project)
-            .and_then(|project| project.requires_python)
-            .map(|specifier| (beside, specifier));
+            .and_then(Required::of)
+            .map(|required| (beside, required));
         (options, requires_python)
     };
     Ok(Found::Config(Box::new(Loaded {
@@ -502,12 +559,10 @@ fn resolve(loaded: Loaded, overrides: &Overrides) -> Result<Resolved, ConfigErro
         return Err(error("`assume-iterations` must be at least 1".to_string()));
     }
     let required = match &requires_python {
-        Some((pyproject, specifier)) => {
-            Some(minimum_python(specifier).map_err(|message| ConfigError {
-                path: pyproject.clone(),
-                message: format!("invalid `requires-python` `{specifier}`: {message}"),
-            })?)
-        }
+        Some((pyproject, required)) => Some(required.minimum().map_err(|message| ConfigError {
+            path: pyproject.clone(),
+            message,
+        })?),
         None => None,
     };
     let target = overrides

@@ -247,6 +247,19 @@ fn requires_python_without_a_heaplint_table() {
     assert_eq!(python(&[]).as_deref(), Some("3.9"));
     project(">=3.99");
     assert_eq!(python(&[]).as_deref(), Some("3.14"));
+    // Poetry's constraint where `requires-python` is missing.
+    write(
+        root,
+        "pyproject.toml",
+        "[tool.poetry.dependencies]\npython = \"^3.9\"\nrich = \"*\"\n",
+    );
+    assert_eq!(python(&[]).as_deref(), Some("3.9"));
+    write(
+        root,
+        "pyproject.toml",
+        "[tool.poetry.dependencies]\npython = { version = \">=3.11,<4\" }\n",
+    );
+    assert_eq!(python(&[]).as_deref(), Some("3.11"));
     assert_eq!(python(&["--isolated"]).as_deref(), Some("3.12"));
     // A nearer `pyproject.toml` says more about its files.
     write(

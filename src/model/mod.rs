@@ -72,16 +72,27 @@ pub enum Place {
 /// bound once to a constant. A factor it does not show is listed instead. The model prices
 /// the unknown factors of `count` together at one assumed count, and leaves those of `runs`
 /// out (the figures are then per run); the severity is judged on what the source shows alone.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Iterations {
+    /// The product of the counts the source shows for *n* (1 when it shows none).
     pub count: u64,
     pub unshown_count: Vec<Unshown>,
+    /// How many times per pass of its loops the code runs: 1/2 inside an `if` without
+    /// `else`, 1/4 in one arm of `if/elif/elif/else`, multiplied through the levels; 2 for two
+    /// statements growing the same string in sequence. Applied to `count`, and to the assumed
+    /// count alike.
+    pub weight: f64,
+    /// How often loops around repeat the whole, as the source shows (their shares applied).
     pub runs: u64,
     pub unshown_runs: Vec<Unshown>,
-    /// How many branches the code shares its loops' iterations with: 2 inside an `if`
-    /// without `else`, 4 in one arm of `if/elif/elif/else`, multiplied through the levels
-    /// (1 when none). `count` and `runs` already have the share applied.
-    pub shared_by: u64,
+}
+
+/// `count` times `weight`, rounded to the nearest; at least 1 when `count` is.
+fn weighted(count: u64, weight: f64) -> u64 {
+    if count == 0 || weight == 1.0 {
+        return count;
+    }
+    ((count as f64 * weight).round() as u64).max(1)
 }
 
 /// Where a finding's *n* comes from, for the machine formats.
@@ -100,9 +111,9 @@ impl Iterations {
     pub const SINGLE: Iterations = Iterations {
         count: 1,
         unshown_count: Vec::new(),
+        weight: 1.0,
         runs: 1,
         unshown_runs: Vec::new(),
-        shared_by: 1,
     };
 
     /// `count` times, as the source shows.
@@ -134,21 +145,34 @@ impl Iterations {
     pub fn repeated_by(mut self, outer: Iterations) -> Iterations {
         self.runs = self
             .runs
-            .saturating_mul(outer.count)
+            .saturating_mul(outer.shown_count())
             .saturating_mul(outer.runs);
         self.unshown_runs.extend(outer.unshown_count);
         self.unshown_runs.extend(outer.unshown_runs);
-        self.shared_by = self.shared_by.saturating_mul(outer.shared_by);
         self
     }
 
+    /// The *n* the source shows: `count`, its weight applied.
+    pub fn shown_count(&self) -> u64 {
+        weighted(self.count, self.weight)
+    }
+
     /// The *n* the habit is priced at: `count`, with the factors the source does not show
-    /// together taken as `assumed`.
+    /// together taken as `assumed`, its weight applied.
     pub fn priced_count(&self, assumed: u64) -> u64 {
         if self.unshown_count.is_empty() {
-            self.count
+            self.shown_count()
         } else {
-            self.count.saturating_mul(assumed)
+            weighted(self.count.saturating_mul(assumed), self.weight)
+        }
+    }
+
+    /// How many branches the code shares its loops' iterations with (1 when none).
+    pub fn shared_by(&self) -> u64 {
+        if self.weight < 1.0 {
+            (1.0 / self.weight).round() as u64
+        } else {
+            1
         }
     }
 
@@ -179,7 +203,7 @@ impl Iterations {
     pub fn source(&self) -> IterationsSource {
         if !self.unshown_count.is_empty() || !self.unshown_runs.is_empty() {
             IterationsSource::Assumed
-        } else if self.count == 1 && self.runs == 1 && self.shared_by == 1 {
+        } else if self.count == 1 && self.runs == 1 && self.weight == 1.0 {
             IterationsSource::Single
         } else {
             IterationsSource::Shown
@@ -747,7 +771,7 @@ pub fn estimate(
         version,
     );
     let shown = if count_assumed {
-        price(scenario, iterations.count, iterations.runs, version).excess
+        price(scenario, iterations.shown_count(), iterations.runs, version).excess
     } else {
         priced.excess
     };
@@ -787,7 +811,7 @@ pub fn estimate(
         runs: priced.runs,
         iterations_source: iterations.source(),
         assumed: count_assumed.then_some(assumed),
-        shared_by: iterations.shared_by,
+        shared_by: iterations.shared_by(),
         severity: Severity::judge(
             &shown,
             comparison.growth,

@@ -4,7 +4,7 @@ use ruff_python_ast::{self as ast, CmpOp, Expr, Operator, Stmt};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 use rustc_hash::FxHashMap;
 
-use ruff_python_ast::helpers::any_over_expr;
+use ruff_python_ast::helpers::{any_over_body, any_over_expr};
 
 use crate::checker::{Checker, iterations_of};
 use crate::model::{Iterations, Length, MODULE_DUNDERS, Store, StrKind};
@@ -306,23 +306,35 @@ impl std::fmt::Display for Target<'_> {
     }
 }
 
+/// Where an accumulation puts what it adds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    /// `s += x`, `s = s + x`.
+    End,
+    /// `s = x + s`.
+    Front,
+    /// `s = a + s + b`.
+    Both,
+}
+
 /// The loops an accumulation grows across.
-pub struct GrowthLoops {
+pub struct GrowthLoops<'a> {
     /// `count`: how many times the target grows in those loops together; `runs`: how often
     /// loops further out start the accumulation afresh.
     pub iterations: Iterations,
     /// The outermost of them.
     pub outermost: LoopId,
-    /// How many statements in the innermost loop grow the target (reported as one).
-    pub sites: usize,
+    /// The statements in the innermost loop that grow the target, in source order: reported as
+    /// one.
+    pub sites: Vec<&'a Stmt>,
 }
 
-impl GrowthLoops {
+impl GrowthLoops<'_> {
     /// ` (by 3 statements in the loop)` when several statements grow the target, for the
     /// message of the one finding that stands for them all.
     pub fn statements(&self) -> String {
-        if self.sites > 1 {
-            format!(" (by {} statements in the loop)", self.sites)
+        if self.sites.len() > 1 {
+            format!(" (by {} statements in the loop)", self.sites.len())
         } else {
             String::new()
         }
@@ -377,6 +389,21 @@ impl<'a> Accumulation<'a> {
             loop_id,
             resizable,
         })
+    }
+
+    /// Where the statement adds its pieces to the target.
+    pub fn side(&self) -> Side {
+        let Stmt::Assign(ast::StmtAssign { value, .. }) = self.statement else {
+            return Side::End;
+        };
+        let operands = add_operands(value);
+        let first = operands.first().is_some_and(|first| self.target.is(first));
+        let last = operands.last().is_some_and(|last| self.target.is(last));
+        match (first, last) {
+            (true, _) => Side::End,
+            (false, true) => Side::Front,
+            (false, false) => Side::Both,
+        }
     }
 
     /// What the target evidently holds, from its initialisations in the same scope (or, for
@@ -497,7 +524,7 @@ impl<'a> Accumulation<'a> {
     /// `while name in taken: name += "_"`, which stops when the value is right, not when the
     /// data runs out), and at every statement growing the target in a loop but the first:
     /// that one reports them all.
-    pub fn growth(&self, checker: &Checker<'a>, context: &Context<'a>) -> Option<GrowthLoops> {
+    pub fn growth(&self, checker: &Checker<'a>, context: &Context<'a>) -> Option<GrowthLoops<'a>> {
         let chain: Vec<LoopId> = checker.model.loop_chain(Some(self.loop_id)).collect();
         let carried = chain
             .iter()
@@ -531,7 +558,7 @@ impl<'a> Accumulation<'a> {
         Some(GrowthLoops {
             iterations: iterations_of(growth).repeated_by(iterations_of(outer)),
             outermost,
-            sites: sites.len(),
+            sites,
         })
     }
 
@@ -564,15 +591,23 @@ impl<'a> Accumulation<'a> {
         }
     }
 
-    /// True when `loop_id` reads the target to decide whether to go on: in a `while` test, or
-    /// in the test of an `if` that leaves the loop.
+    /// True when `loop_id` reads the target to decide whether to go on: in a `while` test, in
+    /// the test of an `if` that leaves the loop, or anywhere in a `while` loop's body besides
+    /// growing it (a retry that builds a candidate from the string each time round).
     fn decides_whether_to_go_on(&self, checker: &Checker<'a>, loop_id: LoopId) -> bool {
         let reads = |expr: &Expr| any_over_expr(expr, &|inner: &Expr| self.target.is(inner));
         let node = checker.model.loop_(loop_id).node;
-        if let LoopNode::While(ast::StmtWhile { test, .. }) = node
-            && reads(test)
-        {
-            return true;
+        if let LoopNode::While(ast::StmtWhile { test, body, .. }) = node {
+            let mut read = reads(test);
+            for_each_statement_in_loop(body, &mut |statement| {
+                read |= !self.grows(statement)
+                    && !std::ptr::eq(statement, self.statement)
+                    && !is_compound(statement)
+                    && any_over_stmt_exprs(statement, &reads);
+            });
+            if read {
+                return true;
+            }
         }
         let mut found = false;
         for_each_statement_in_loop(node.body(), &mut |statement| {
@@ -634,19 +669,14 @@ impl<'a> Accumulation<'a> {
 
     /// True when the loops the target grows across keep another reference to a named target
     /// (`t = s`, `parts.append(s)`, `yield s`): CPython resizes a str in place only when the
-    /// variable holds its only reference.
+    /// variable holds its only reference. A reference kept just before the name is given a
+    /// fresh value (`items.append(item); item = ""`) holds the old string, not the one that
+    /// grows.
     pub fn aliased(&self, checker: &Checker<'a>, growth: &GrowthLoops) -> bool {
         let Target::Name(name) = self.target else {
             return false;
         };
-        let mut aliased = false;
-        for_each_statement(
-            checker.model.loop_(growth.outermost).node.body(),
-            &mut |statement| {
-                aliased |= keeps_reference(statement, name);
-            },
-        );
-        aliased
+        keeps_growing_value(checker.model.loop_(growth.outermost).node.body(), name)
     }
 
     /// True when the statement is followed in its block by `break`, `return` or `raise`: it
@@ -826,6 +856,41 @@ fn assignment_to<'a>(statement: &'a Stmt, target: Target) -> Option<&'a Expr> {
         }) if target.is(each) => Some(value),
         _ => None,
     }
+}
+
+/// True when a statement of `body`, or of a block nested in it, keeps a reference to the
+/// value of `name` that is not dropped by a fresh value given to `name` later in the same
+/// block.
+fn keeps_growing_value(body: &[Stmt], name: &str) -> bool {
+    body.iter().enumerate().any(|(at, statement)| {
+        let kept = keeps_reference(statement, name)
+            && !body[at + 1..]
+                .iter()
+                .any(|later| reinitialises(later, name));
+        kept || blocks(statement)
+            .into_iter()
+            .any(|block| keeps_growing_value(block, name))
+    })
+}
+
+/// `name = value` where the value is not built from `name`.
+fn reinitialises(statement: &Stmt, name: &str) -> bool {
+    let Stmt::Assign(ast::StmtAssign { targets, value, .. }) = statement else {
+        return false;
+    };
+    let is_name = |expr: &Expr| matches!(expr, Expr::Name(target) if target.id.as_str() == name);
+    targets.iter().any(is_name) && !any_over_expr(value, &is_name)
+}
+
+/// True for a statement holding blocks of others (`if`, `for`, `with`...), whose own
+/// expressions are only its headers.
+fn is_compound(statement: &Stmt) -> bool {
+    !blocks(statement).is_empty()
+}
+
+/// True when an expression of `statement`, a simple statement, satisfies `test` somewhere.
+fn any_over_stmt_exprs(statement: &Stmt, test: &impl Fn(&Expr) -> bool) -> bool {
+    any_over_body(std::slice::from_ref(statement), test)
 }
 
 /// Methods that store their argument in the container they are called on.

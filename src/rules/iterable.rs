@@ -6,9 +6,10 @@ use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{self as ast, Expr, ExprContext, Stmt};
 use ruff_text_size::Ranged;
 
+use super::common::first_parameter;
 use crate::checker::Checker;
 use crate::model::Iterations;
-use crate::semantic::{Context, Node, Resolution, ScopeClass};
+use crate::semantic::{BindingKind, Context, Node, Resolution, ScopeClass, ScopeNode};
 
 /// What iterates an expression once per evaluation.
 #[derive(Clone, Copy, Debug)]
@@ -284,6 +285,42 @@ pub fn loop_may_change(iterator: IteratedBy, sources: &[Source]) -> bool {
         })
     };
     iterator.any_expr(&touches)
+}
+
+/// True in a method whose loop may change its own object (`self.append(x)`, `self[k] = v`, any
+/// method of `self` that is not a known reader) while what is copied is another of its
+/// parameters: that parameter may be `self` itself (`x += x`, `x.extend(x)`), and the copy is
+/// what keeps the loop from seeing its own changes.
+pub fn may_be_the_receiver(
+    checker: &Checker,
+    context: &Context,
+    iterator: IteratedBy,
+    sources: &[Source],
+) -> bool {
+    let model = checker.model;
+    let scope = model.scope(context.scope());
+    let ScopeNode::Function(method) = scope.node else {
+        return false;
+    };
+    let in_class = scope
+        .parent
+        .is_some_and(|parent| matches!(model.scope(parent).node, ScopeNode::Class(_)));
+    let Some(receiver) = first_parameter(method).filter(|_| in_class) else {
+        return false;
+    };
+    let copies_a_parameter = sources.iter().any(|source| {
+        source.attributes.is_empty()
+            && source.root != receiver
+            && scope
+                .bindings_of(source.root)
+                .iter()
+                .any(|binding| matches!(binding.kind, BindingKind::Parameter))
+    });
+    let own = Source {
+        root: receiver,
+        attributes: Vec::new(),
+    };
+    copies_a_parameter && loop_may_change(iterator, &[own])
 }
 
 /// Methods the loop target may be finished with that take it out of the container it

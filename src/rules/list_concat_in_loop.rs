@@ -53,7 +53,7 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, statement: &'
         .first()
         .is_some_and(|first| !target.is(first));
     let help = match display {
-        _ if prepends && read_while_growing(checker, &growth, target, statement) => format!(
+        _ if prepends && read_while_growing(checker, &growth, target) => format!(
             "Use a `collections.deque` and `appendleft()` (`extendleft(reversed(...))` for several items): the loop reads `{target}` as it grows, so it cannot be built reversed"
         ),
         Some(1) if prepends => format!(
@@ -125,17 +125,16 @@ fn replaced(checker: &Checker, growth: &GrowthLoops, target: Target) -> bool {
     found
 }
 
-/// True when the loops read the target somewhere besides the concatenation itself: what it
-/// holds part-way is used, so it must be in order at every iteration.
-fn read_while_growing(
-    checker: &Checker,
-    growth: &GrowthLoops,
-    target: Target,
-    statement: &Stmt,
-) -> bool {
+/// True when the loops read the target somewhere besides the concatenations themselves: what
+/// it holds part-way is used, so it must be in order at every iteration.
+fn read_while_growing(checker: &Checker, growth: &GrowthLoops, target: Target) -> bool {
     let body = checker.model.loop_(growth.outermost).node.body();
     any_over_body(body, |expr| {
-        target.is(expr) && !statement.range().contains_range(expr.range())
+        target.is(expr)
+            && !growth
+                .sites
+                .iter()
+                .any(|site| site.range().contains_range(expr.range()))
     })
 }
 

@@ -165,6 +165,16 @@ fn filled_in_a_loop(
         .into_iter()
         .take_while(|factor| Some(factor.loop_id) != binding.loop_id)
         .collect();
+    // A filling loop that can raise or return is a validation pass: every item is checked
+    // before the caller sees any, which a generator would not do.
+    let filling = model.loop_(factors.last()?.loop_id).node;
+    let mut exits = false;
+    for_each_statement(filling.body(), &mut |statement| {
+        exits |= matches!(statement, Stmt::Raise(_) | Stmt::Return(_));
+    });
+    if exits {
+        return None;
+    }
     let items = iterations_of(&factors);
     // Only a single append tells what every item is.
     let elements = match fills.as_slice() {

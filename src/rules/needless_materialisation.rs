@@ -51,6 +51,7 @@ pub fn check<'a>(
     };
     if iterable::loop_may_change(iterator, &sources)
         || iterable::items_may_change_container(checker, context, iterator, &sources)
+        || iterable::may_be_the_receiver(checker, context, iterator, &sources)
         || sources
             .iter()
             .any(|source| iterable::shared_state(checker, context, source))

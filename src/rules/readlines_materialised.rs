@@ -119,16 +119,20 @@ pub fn check<'a>(
             format!("{shown} reads the whole file and splits it only to iterate the lines once")
         }
     };
-    let help = if read.split {
-        "Iterate the file object itself (`for line in f:`), which reads one line at a time, and strip the newline with `line.rstrip(\"\\n\")`"
+    let mut help = if read.split {
+        "Iterate the file object itself (`for line in f:`), which reads one line at a time, and strip the newline with `line.rstrip(\"\\n\")`".to_string()
     } else {
         "Iterate the file object itself (`for line in f:`), which reads one line at a time"
+            .to_string()
     };
+    if stored.is_some() {
+        help.push_str(", moving the loop to where the file is still open");
+    }
     checker.report(
         Rule::ReadlinesMaterialised,
         read.call.range(),
         message,
-        help.to_string(),
+        help,
         Scenario::IterationCopy(IterationCopy::ReadLines {
             line: Length::UNKNOWN,
             split: read.split,

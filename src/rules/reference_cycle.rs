@@ -77,6 +77,18 @@ struct Store<'a> {
     value: &'a str,
     /// `place.attribute = value`, rather than an item store or a storing method.
     attribute: bool,
+    /// `place["key"] = value`: a named slot of a mapping, as a protocol registers an object
+    /// (`environ["werkzeug.request"] = self`).
+    string_key: bool,
+}
+
+/// How `this` holds the object it stores itself into.
+enum Holds<'a> {
+    /// Through a plain attribute (`self.parent = parent`): the other object is likely the
+    /// owner, and `this` the part.
+    Attribute(&'a str),
+    /// In a container of its own (`self.children.append(child)`): `this` is the owner.
+    Container,
 }
 
 pub fn check<'a>(
@@ -118,11 +130,16 @@ pub fn check<'a>(
     }
     let fields = instance_fields(checker, class_scope, class);
     for back in &stores {
-        // `self.root = self`: a one-object cycle written on purpose, a "root is itself" link.
-        let self_loop = back.attribute && back.into.root == this && back.into.attributes.len() == 1;
-        if back.value != this || self_loop || !cycles_back(back, &stores, this, &fields) {
+        // `self.root = self`, `self.listeners.append(self)`: a one-object cycle written on
+        // purpose. A slot of a mapping under a name (`environ["app.request"] = self`) is how a
+        // protocol registers an object, and a dict cannot be held weakly.
+        let self_loop = back.into.root == this && back.into.attributes.len() == 1;
+        if back.value != this || self_loop || back.string_key {
             continue;
         }
+        let Some(holds) = cycles_back(back, &stores, this, &fields) else {
+            continue;
+        };
         let holder = if back.into.root == this {
             format!(
                 "`{}`",
@@ -131,15 +148,21 @@ pub fn check<'a>(
         } else {
             format!("`{}`", back.into.root)
         };
+        let help = match holds {
+            Holds::Attribute(attribute) => format!(
+                "{holder} likely owns `{this}`: hold it weakly instead (`{this}.{attribute} = weakref.proxy(...)`), or clear `{this}.{attribute}` when the two part"
+            ),
+            Holds::Container => format!(
+                "Keep the back-reference weak: store `weakref.ref({this})` (or `weakref.proxy({this})`), or hold the children in a `weakref.WeakSet`"
+            ),
+        };
         checker.report(
             Rule::ReferenceCycle,
             back.statement.range(),
             format!(
                 "`{this}` stores itself into {holder}, which it also holds: a reference cycle only the cyclic garbage collector can free"
             ),
-            format!(
-                "Keep the back-reference weak: store `weakref.ref({this})` (or `weakref.proxy({this})`), or hold the children in a `weakref.WeakSet`"
-            ),
+            help,
             Scenario::ReferenceCycle,
             Iterations::SINGLE,
         );
@@ -172,7 +195,7 @@ fn hands_out(
         })
 }
 
-/// True when the object `back` stores `this` into is one `this` holds: an attribute of `this`
+/// How `this` holds the object `back` stores `this` into, when it does: an attribute of `this`
 /// itself (`self.parent.children.append(self)`), or a name that a strong store in the same
 /// method puts into `this` (`self.children.append(child)` with `child.parent = self`). An
 /// attribute counts when the class's methods assign it on the instance, and not a weak
@@ -181,21 +204,34 @@ fn hands_out(
 /// `close()`, `del self.children`, `self.children.clear()`): then the program frees the pair
 /// itself, and the cyclic GC is not what frees it. A class-level registry (`instances = []` in
 /// the class body) keeps instances alive forever rather than in a cycle.
-fn cycles_back(back: &Store, stores: &[Store], this: &str, fields: &Fields) -> bool {
-    let held_attribute = |place: &Place| {
-        place.root == this
-            && place.attributes.first().is_some_and(|attribute| {
-                fields.strong.contains(attribute)
-                    && !fields.weak.contains(attribute)
-                    && !fields.released.contains(attribute)
-            })
+fn cycles_back<'a>(
+    back: &Store<'a>,
+    stores: &[Store<'a>],
+    this: &str,
+    fields: &Fields,
+) -> Option<Holds<'a>> {
+    let held_attribute = |place: &Place<'a>| {
+        let attribute = place.attributes.first()?;
+        (place.root == this
+            && fields.strong.contains(attribute)
+            && !fields.weak.contains(attribute)
+            && !fields.released.contains(attribute))
+        .then_some(*attribute)
     };
     if back.into.root == this {
-        return held_attribute(&back.into);
+        return held_attribute(&back.into).map(Holds::Attribute);
     }
-    stores
-        .iter()
-        .any(|forward| forward.value == back.into.root && held_attribute(&forward.into))
+    stores.iter().find_map(|forward| {
+        if forward.value != back.into.root {
+            return None;
+        }
+        let attribute = held_attribute(&forward.into)?;
+        Some(if forward.attribute && forward.into.attributes.len() == 1 {
+            Holds::Attribute(attribute)
+        } else {
+            Holds::Container
+        })
+    })
 }
 
 /// The stores of a plain name a statement makes: `place = name`, `place[key] = name`,
@@ -216,6 +252,8 @@ fn stores_in(statement: &Stmt) -> Vec<Store<'_>> {
                         into,
                         value: value.id.as_str(),
                         attribute: target.is_attribute_expr(),
+                        string_key: matches!(target, Expr::Subscript(subscript)
+                            if subscript.slice.is_string_literal_expr()),
                     });
                 }
             }
@@ -239,6 +277,7 @@ fn stores_in(statement: &Stmt) -> Vec<Store<'_>> {
                     into,
                     value: value.id.as_str(),
                     attribute: false,
+                    string_key: false,
                 });
             }
         }

@@ -2,7 +2,7 @@
 
 use ruff_python_ast::{Expr, Stmt};
 
-use super::common::{Accumulation, Folding, ValueKind};
+use super::common::{Accumulation, Folding, Side, ValueKind};
 use super::{Rule, RuleMeta};
 use crate::checker::Checker;
 use crate::model::{self, Scenario, Sequence, Severity};
@@ -54,16 +54,20 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, statement: &'
         _ => Folding::of(piece).length(piece),
     });
     let target = accumulation.target;
-    let (what, help) = match sequence {
-        Sequence::Bytes => (
-            "bytes",
-            "Use a `bytearray` (its `+=` is amortised) or collect the pieces and `b''.join()` them once".to_string(),
+    let (what, empty) = match sequence {
+        Sequence::Bytes => ("bytes", "b''"),
+        _ => ("str", "''"),
+    };
+    let help = match (accumulation.side(), sequence) {
+        (Side::End, Sequence::Bytes) => "Use a `bytearray` (its `+=` is amortised) or collect the pieces and `b''.join()` them once".to_string(),
+        (Side::End, _) => format!(
+            "Collect the pieces in a list (`parts.append(...)`) and build `{target}` once with `''.join(parts)` after the loop"
         ),
-        _ => (
-            "str",
-            format!(
-                "Collect the pieces in a list (`parts.append(...)`) and build `{target}` once with `''.join(parts)` after the loop"
-            ),
+        (Side::Front, _) => format!(
+            "Collect the pieces in a list (`parts.append(...)`) and build `{target}` once with `{empty}.join(reversed(parts))` after the loop: the last piece goes first"
+        ),
+        (Side::Both, _) => format!(
+            "Collect what goes before and after in two lists and build `{target}` once after the loop: `{empty}.join(reversed(before)) + {target} + {empty}.join(after)`"
         ),
     };
     checker.report(

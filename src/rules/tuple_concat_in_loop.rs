@@ -2,7 +2,7 @@
 
 use ruff_python_ast::{self as ast, Expr, Stmt};
 
-use super::common::{Accumulation, ValueKind};
+use super::common::{Accumulation, Side, ValueKind};
 use super::{Rule, RuleMeta};
 use crate::checker::Checker;
 use crate::model::{self, Scenario, Sequence, Severity};
@@ -51,9 +51,18 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, statement: &'
             "`{target}` is a tuple grown by concatenation in a loop{}",
             growth.statements()
         ),
-        format!(
-            "Append the items to a list and convert it once with `tuple()` after the loop, or keep `{target}` a list"
-        ),
+        match accumulation.side() {
+            Side::End => {
+                "Append the items to a list and convert it once with `tuple()` after the loop"
+                    .to_string()
+            }
+            Side::Front => format!(
+                "Collect the pieces in a list and build `{target}` once after the loop, the last piece first: `tuple(item for piece in reversed(pieces) for item in piece)`"
+            ),
+            Side::Both => format!(
+                "Collect what goes before and after in two lists and build `{target}` once after the loop: `(*reversed(before), *{target}, *after)`"
+            ),
+        },
         Scenario::Accumulation(model::Accumulation {
             resizable: accumulation.resizable,
             aliased: accumulation.aliased(checker, &growth),

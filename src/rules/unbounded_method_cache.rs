@@ -1,13 +1,13 @@
 #![doc = include_str!("../../rules/MEM502.md")]
 
-use ruff_python_ast::{self as ast, Expr};
+use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::Ranged;
 
 use super::common::imported_name;
 use super::{Rule, RuleMeta};
 use crate::checker::Checker;
 use crate::model::{Iterations, Scenario, Severity, Unshown};
-use crate::semantic::{Context, Resolution, ScopeClass, ScopeId};
+use crate::semantic::{Context, Resolution, ScopeClass, ScopeId, ScopeNode};
 
 pub const META: RuleMeta = RuleMeta {
     code: "MEM502",
@@ -59,7 +59,7 @@ pub fn check<'a>(
             method.name.as_str(),
             "__new__" | "__init_subclass__" | "__class_getitem__"
         );
-    if binds_no_instance || takes_class {
+    if binds_no_instance || takes_class || is_value_class(checker.model.scope(scope).node) {
         return;
     }
     for decorator in &method.decorator_list {
@@ -97,6 +97,43 @@ pub fn check<'a>(
             )),
         );
     }
+}
+
+/// True for a class whose instances are values: a `NamedTuple` or `tuple`, a frozen dataclass,
+/// or a class defining `__hash__` (hashing by value) or `__slots__`. Equal instances share one
+/// entry, so the cache holds one per distinct value, not per instance made; and the help's
+/// alternative, a cache stored on the instance, has nowhere to go.
+fn is_value_class(node: ScopeNode) -> bool {
+    let ScopeNode::Class(class) = node else {
+        return false;
+    };
+    let named = |expr: &Expr, names: &[&str]| match expr {
+        Expr::Name(name) => names.contains(&name.id.as_str()),
+        Expr::Attribute(attribute) => names.contains(&attribute.attr.as_str()),
+        _ => false,
+    };
+    let tuple_base = class
+        .bases()
+        .iter()
+        .any(|base| named(base, &["NamedTuple", "tuple"]));
+    let frozen = class.decorator_list.iter().any(|decorator| {
+        matches!(&decorator.expression, Expr::Call(call)
+            if named(&call.func, &["dataclass"])
+                && call.arguments.keywords.iter().any(|keyword| {
+                    keyword.arg.as_ref().is_some_and(|arg| arg.as_str() == "frozen")
+                        && matches!(keyword.value, Expr::BooleanLiteral(ast::ExprBooleanLiteral { value: true, .. }))
+                }))
+    });
+    let defines = |wanted: &str| {
+        class.body.iter().any(|statement| match statement {
+            Stmt::FunctionDef(def) => def.name.as_str() == wanted,
+            Stmt::Assign(ast::StmtAssign { targets, .. }) => targets
+                .iter()
+                .any(|target| matches!(target, Expr::Name(name) if name.id.as_str() == wanted)),
+            _ => false,
+        })
+    };
+    tuple_base || frozen || defines("__hash__") || defines("__slots__")
 }
 
 /// The decorator's name and bound, if it is `functools.cache` or `functools.lru_cache`.

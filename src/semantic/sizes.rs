@@ -370,12 +370,18 @@ impl<'a> SemanticModel<'a> {
 fn share_in(mut body: &[Stmt], point: TextRange) -> u64 {
     let mut share = 1u64;
     loop {
-        let Some(statement) = body
+        let Some(at) = body
             .iter()
-            .find(|statement| statement.range().contains_range(point))
+            .position(|statement| statement.range().contains_range(point))
         else {
             return share;
         };
+        // `if escape: ...; continue` before: what follows is that `if`'s implicit `else`.
+        share = body[..at]
+            .iter()
+            .filter_map(jumps_away)
+            .fold(share, u64::saturating_mul);
+        let statement = &body[at];
         let (arms, blocks): (u64, Vec<&[Stmt]>) = match statement {
             Stmt::If(ast::StmtIf {
                 body,
@@ -429,6 +435,31 @@ fn share_in(mut body: &[Stmt], point: TextRange) -> u64 {
         share = share.saturating_mul(arms);
         body = inner;
     }
+}
+
+/// For an `if` without `else` each of whose branches ends by leaving the iteration
+/// (`continue`, `break`, `return`, `raise`), the number of ways it splits the iterations: its
+/// branches and the implicit `else`, which is the rest of the block.
+fn jumps_away(statement: &Stmt) -> Option<u64> {
+    let Stmt::If(ast::StmtIf {
+        body,
+        elif_else_clauses,
+        ..
+    }) = statement
+    else {
+        return None;
+    };
+    let leaves = |block: &[Stmt]| {
+        matches!(
+            block.last(),
+            Some(Stmt::Continue(_) | Stmt::Break(_) | Stmt::Return(_) | Stmt::Raise(_))
+        )
+    };
+    let all_leave = leaves(body)
+        && elif_else_clauses
+            .iter()
+            .all(|clause| clause.test.is_some() && leaves(&clause.body));
+    all_leave.then_some(2 + elif_else_clauses.len() as u64)
 }
 
 /// The positional arguments of a call with no keywords and no `*` unpacking.
@@ -677,6 +708,26 @@ for c in text:
             pass  # here
 ";
         assert_eq!(shares(source), [1, 3, 3, 6, 3, 3, 2, 2]);
+    }
+
+    #[test]
+    fn an_if_that_leaves_the_iteration_splits_what_follows() {
+        let source = "\
+for char in value:
+    if escape:
+        pass  # here
+        continue
+    if quote:
+        pass  # here
+        continue
+    pass  # here
+    if char == ',':
+        break
+    elif char == ';':
+        return
+    pass  # here
+";
+        assert_eq!(shares(source), [2, 4, 4, 12]);
     }
 
     #[test]
