@@ -69,6 +69,30 @@ const QUERY_CALLS: &[&str] = &[
     "with_loader_criteria",
 ];
 
+/// Libraries whose comparisons build expressions that are passed around as values (a query
+/// condition, a symbolic equation), not tested for truth: in a module using one, a comparison
+/// handed to a call, assigned or returned is such an expression.
+const EXPRESSION_LIBRARIES: &[&str] = &[
+    "sqlalchemy",
+    "sqlmodel",
+    "peewee",
+    "pony",
+    "sympy",
+    "symengine",
+    "pandas",
+    "polars",
+    "pyspark",
+    "z3",
+    "cvxpy",
+    "pyomo",
+];
+
+/// Libraries of symbolic logic, whose truth values (`S.true`, an unevaluated relation) are
+/// objects of their own: in a module using one, `x == True` tests for such an object, and
+/// neither `is True` nor `if x:` is the same. Their assumptions (`x.is_positive`) are plain
+/// fuzzy booleans.
+const SYMBOLIC_LOGIC_LIBRARIES: &[&str] = &["sympy", "symengine", "z3"];
+
 /// Builtins that call a function they are handed on plain values.
 const CALLING_BUILTINS: &[&str] = &["filter", "map", "sorted", "min", "max", "any", "all"];
 
@@ -84,8 +108,40 @@ pub fn may_be_meant(
 ) -> bool {
     builds_query(context, compare.range)
         || in_library_lambda(checker, context, compare.range)
+        || (checker.model.imports_any(EXPRESSION_LIBRARIES) && used_as_a_value(context))
         || tests_equality(checker, context, link, compare.range)
         || may_overload(checker, context.scope(), other, 0)
+}
+
+/// True for `x == True` or `x == False` in a module using a library of symbolic logic, unless
+/// `x` is one of its fuzzy-boolean assumptions (`expr.is_zero`), for which `is` is right.
+pub fn symbolic_truth(checker: &Checker, other: &Expr) -> bool {
+    let assumption = matches!(other, Expr::Attribute(attribute)
+        if attribute.attr.as_str().starts_with("is_"));
+    !assumption && checker.model.imports_any(SYMBOLIC_LOGIC_LIBRARIES)
+}
+
+/// True when the comparison being visited is a value handed on (an argument, an assigned,
+/// returned or yielded value, an item of a display) rather than a condition tested for
+/// truth: `stmt = select(t).where(...)` style code passes `t.c.x == None` around.
+fn used_as_a_value(context: &Context) -> bool {
+    match context.parents().last() {
+        Some(Node::Expr(parent)) => matches!(
+            parent,
+            Expr::Call(_)
+                | Expr::List(_)
+                | Expr::Tuple(_)
+                | Expr::Set(_)
+                | Expr::Dict(_)
+                | Expr::Yield(_)
+                | Expr::Named(_)
+        ),
+        Some(Node::Stmt(statement)) => matches!(
+            statement,
+            Stmt::Assign(_) | Stmt::AnnAssign(_) | Stmt::Return(_) | Stmt::Expr(_)
+        ),
+        None => false,
+    }
 }
 
 /// True when the comparison being visited builds an element-wise or query expression: it sits

@@ -49,7 +49,10 @@ pub fn check(checker: &mut Checker, context: &Context, compare: &ast::ExprCompar
             (None, Some(value)) => (value, left),
             (None, None) => continue,
         };
-        if equality::may_be_meant(checker, context, compare, (left, right), other) {
+        let truth = matches!(value, "True" | "False");
+        if equality::may_be_meant(checker, context, compare, (left, right), other)
+            || (truth && equality::symbolic_truth(checker, other))
+        {
             continue;
         }
         let negated = op == CmpOp::NotEq;
