@@ -59,7 +59,7 @@ pub fn check<'a>(
             method.name.as_str(),
             "__new__" | "__init_subclass__" | "__class_getitem__"
         );
-    if binds_no_instance || takes_class || is_value_class(checker.model.scope(scope).node) {
+    if binds_no_instance || takes_class {
         return;
     }
     for decorator in &method.decorator_list {
@@ -67,6 +67,10 @@ pub fn check<'a>(
         else {
             continue;
         };
+        // Looked at only for a cached method: it goes through the whole class body.
+        if is_value_class(checker.model.scope(scope).node) {
+            return;
+        }
         let name = method.name.as_str();
         let (message, scenario) = match bound {
             Bound::Unbounded => (
