@@ -314,14 +314,14 @@ impl<'a> Checker<'a> {
 
     /// The source text of `expr` for a message, or `None` when it is too long or spans lines.
     pub fn short_text(&self, expr: &Expr) -> Option<&'a str> {
-        let text = self.text(expr.range());
-        (text.len() <= 40 && !text.contains(['\n', '\r'])).then_some(text)
+        short_text(self.source, expr.range())
     }
 
     /// What each loop around code at `at` contributes to how often it runs, innermost first.
     pub fn loop_factors(&self, loop_id: Option<LoopId>, at: TextRange) -> Vec<LoopFactor> {
         loop_factors(self.model, self.source, loop_id, at)
     }
+
     /// Why code in `loop_id` is hot, or `None` if it is not: nested deeply enough, or inside a
     /// loop known to run often enough.
     pub fn hotness(&self, loop_id: Option<LoopId>) -> Option<Hotness> {
@@ -402,9 +402,7 @@ fn unshown_loop(model: &SemanticModel, source: &str, id: LoopId) -> Unshown {
     let node = loop_.node;
     let iterable = node.iterable();
     let range = iterable.map_or_else(|| node.range(), Ranged::range);
-    let text = iterable
-        .and_then(|iterable| source.get(iterable.range().to_std_range()))
-        .filter(|text| text.len() <= 40 && !text.contains(['\n', '\r']));
+    let text = iterable.and_then(|iterable| short_text(source, iterable.range()));
     let what = match (node, text) {
         (LoopNode::While(_), _) => "the `while` loop".to_string(),
         (LoopNode::For(_), Some(text)) => format!("the loop over `{text}`"),
@@ -424,29 +422,36 @@ fn unshown_loop(model: &SemanticModel, source: &str, id: LoopId) -> Unshown {
     }
 }
 
-/// True when `expr`, evaluated in `scope`, is a function's `*args` (or `**kwargs`), or one of
-/// the builtins that keep its size wrapped around it (`list(args)`, `enumerate(args)`): it
-/// holds as many items as the call sites write out, which the source bounds.
+/// The text at `range` in `source` for a message, or `None` when it is too long or spans
+/// lines.
+fn short_text(source: &str, range: TextRange) -> Option<&str> {
+    source
+        .get(range.to_std_range())
+        .filter(|text| text.len() <= 40 && !text.contains(['\n', '\r']))
+}
+
+/// True when `expr`, evaluated in `scope`, is a function's `*args` (or `**kwargs`), or
+/// something that keeps its size wrapped around it (`list(args)`, `enumerate(args)`,
+/// `kwargs.items()`): it holds as many items as the call sites write out, which the source
+/// bounds.
 fn is_variadic(model: &SemanticModel, scope: ScopeId, expr: &Expr) -> bool {
-    match expr {
-        Expr::Call(call) => {
-            matches!(
-                model.builtin_callee(scope, call),
-                Some("list" | "tuple" | "enumerate" | "reversed" | "sorted" | "iter")
-            ) && call
-                .arguments
-                .args
-                .first()
-                .is_some_and(|first| is_variadic(model, scope, first))
+    let Expr::Call(call) = expr else {
+        return matches!(expr, Expr::Name(name) if model.is_variadic_parameter(scope, name.id.as_str()));
+    };
+    let wrapped = match call.func.as_ref() {
+        Expr::Attribute(method) if matches!(method.attr.as_str(), "items" | "keys" | "values") => {
+            Some(method.value.as_ref())
         }
-        Expr::Attribute(attribute)
-            if matches!(attribute.attr.as_str(), "items" | "keys" | "values") =>
+        _ if matches!(
+            model.builtin_callee(scope, call),
+            Some("list" | "tuple" | "enumerate" | "reversed" | "sorted" | "iter")
+        ) =>
         {
-            is_variadic(model, scope, &attribute.value)
+            call.arguments.args.first()
         }
-        Expr::Name(name) => model.is_variadic_parameter(scope, name.id.as_str()),
-        _ => false,
-    }
+        _ => None,
+    };
+    wrapped.is_some_and(|inner| is_variadic(model, scope, inner))
 }
 
 /// Why a loop counts as hot.

@@ -10,7 +10,7 @@ use crate::checker::{Checker, iterations_of};
 use crate::model::{Iterations, Length, MODULE_DUNDERS, Store, StrKind};
 use crate::semantic::{
     Binding, BindingKind, Context, LoopId, LoopNode, Node, Resolution, ScopeClass, ScopeId,
-    ScopeNode,
+    ScopeNode, blocks,
 };
 
 /// Each `left op right` link of a comparison, so `a == b == c` yields `a == b` and `b == c`.
@@ -923,44 +923,6 @@ fn keeps_reference(statement: &Stmt, name: &str) -> bool {
             _ => false,
         },
         _ => false,
-    }
-}
-
-/// The blocks of statements a compound statement holds directly.
-fn blocks(statement: &Stmt) -> Vec<&[Stmt]> {
-    match statement {
-        Stmt::For(ast::StmtFor { body, orelse, .. })
-        | Stmt::While(ast::StmtWhile { body, orelse, .. }) => vec![body, orelse],
-        Stmt::If(ast::StmtIf {
-            body,
-            elif_else_clauses,
-            ..
-        }) => std::iter::once(body.as_slice())
-            .chain(
-                elif_else_clauses
-                    .iter()
-                    .map(|clause| clause.body.as_slice()),
-            )
-            .collect(),
-        Stmt::With(ast::StmtWith { body, .. }) => vec![body],
-        Stmt::Try(ast::StmtTry {
-            body,
-            handlers,
-            orelse,
-            finalbody,
-            ..
-        }) => {
-            let mut blocks = vec![body.as_slice(), orelse.as_slice(), finalbody.as_slice()];
-            for handler in handlers {
-                let ast::ExceptHandler::ExceptHandler(handler) = handler;
-                blocks.push(&handler.body);
-            }
-            blocks
-        }
-        Stmt::Match(ast::StmtMatch { cases, .. }) => {
-            cases.iter().map(|case| case.body.as_slice()).collect()
-        }
-        _ => Vec::new(),
     }
 }
 

@@ -16,7 +16,7 @@ use ruff_text_size::{Ranged, TextRange};
 
 use super::common::first_parameter;
 use crate::checker::Checker;
-use crate::semantic::{BindingKind, Context, Node, Resolution, ScopeId, ScopeNode};
+use crate::semantic::{BindingKind, Context, Node, ScopeId, ScopeNode};
 
 /// Top-level packages whose objects overload `==` to build something other than a `bool`:
 /// SQL expression and ORM libraries, symbolic mathematics, arrays and data frames, solvers.
@@ -285,11 +285,8 @@ fn may_overload(checker: &Checker, scope: ScopeId, operand: &Expr, depth: u8) ->
 
 fn name_may_overload(checker: &Checker, scope: ScopeId, name: &str, depth: u8) -> bool {
     let model = checker.model;
-    let owner = match model.resolve(scope, name) {
-        Resolution::Local => scope,
-        Resolution::Enclosing(owner) => owner,
-        Resolution::Global { .. } => ScopeId::MODULE,
-        Resolution::Builtin | Resolution::Unresolved => return false,
+    let Some(owner) = model.owner(scope, name) else {
+        return false;
     };
     if is_instance_with_equality(checker, owner, name) {
         return true;
@@ -354,11 +351,8 @@ fn defines_equality(checker: &Checker, scope: ScopeId, callee: &Expr) -> bool {
         return false;
     };
     let model = checker.model;
-    let owner = match model.resolve(scope, name.id.as_str()) {
-        Resolution::Local => scope,
-        Resolution::Enclosing(owner) => owner,
-        Resolution::Global { .. } => ScopeId::MODULE,
-        Resolution::Builtin | Resolution::Unresolved => return false,
+    let Some(owner) = model.owner(scope, name.id.as_str()) else {
+        return false;
     };
     model
         .scope(owner)

@@ -8,7 +8,7 @@ use super::common::{first_parameter, for_each_statement, imported_name};
 use super::{Rule, RuleMeta};
 use crate::checker::Checker;
 use crate::model::{Iterations, Scenario, Severity};
-use crate::semantic::{BindingKind, Resolution, Scope, ScopeId, ScopeNode, Usage};
+use crate::semantic::{BindingKind, Scope, ScopeId, ScopeNode, Usage};
 
 pub const META: RuleMeta = RuleMeta {
     code: "MEM501",
@@ -271,12 +271,7 @@ fn hands_to_a_mutator(checker: &Checker, scope: ScopeId, name: &str) -> bool {
 /// this module.
 fn defined_function(checker: &Checker, scope: ScopeId, name: &str) -> Option<ScopeId> {
     let model = checker.model;
-    let owner = match model.resolve(scope, name) {
-        Resolution::Local => scope,
-        Resolution::Enclosing(owner) => owner,
-        Resolution::Global { .. } => ScopeId::MODULE,
-        Resolution::Builtin | Resolution::Unresolved => return None,
-    };
+    let owner = model.owner(scope, name)?;
     let [binding] = model.scope(owner).bindings_of(name) else {
         return None;
     };

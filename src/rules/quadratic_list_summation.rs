@@ -8,7 +8,7 @@ use super::list_comprehension_in_call::element_count;
 use super::{Rule, RuleMeta};
 use crate::checker::Checker;
 use crate::model::{Iterations, Length, ListSummation, Scenario, Severity};
-use crate::semantic::{BindingKind, Context, Resolution, ScopeId};
+use crate::semantic::{BindingKind, Context, ScopeId};
 
 pub const META: RuleMeta = RuleMeta {
     code: "MEM205",
@@ -234,12 +234,7 @@ fn imported<'a>(
     scope: ScopeId,
     name: &str,
 ) -> Option<(&'a str, Option<&'a str>)> {
-    let owner = match checker.model.resolve(scope, name) {
-        Resolution::Local => scope,
-        Resolution::Enclosing(owner) => owner,
-        Resolution::Global { .. } => ScopeId::MODULE,
-        Resolution::Builtin | Resolution::Unresolved => return None,
-    };
+    let owner = checker.model.owner(scope, name)?;
     let mut imports = checker
         .model
         .scope(owner)

@@ -518,13 +518,22 @@ impl<'a> SemanticModel<'a> {
         modules.all(|module| module == Some(first)).then_some(first)
     }
 
+    /// The scope whose bindings of `name` a load in `scope` finds: `scope` itself, an
+    /// enclosing function, or the module; `None` for a builtin or a name bound nowhere.
+    pub fn owner(&self, scope: ScopeId, name: &str) -> Option<ScopeId> {
+        match self.resolve(scope, name) {
+            Resolution::Local => Some(scope),
+            Resolution::Enclosing(owner) => Some(owner),
+            Resolution::Global { .. } => Some(ScopeId::MODULE),
+            Resolution::Builtin | Resolution::Unresolved => None,
+        }
+    }
+
     /// True when `name`, loaded in `scope`, is the `*args` or `**kwargs` parameter of the
     /// function that owns it, never rebound.
     pub fn is_variadic_parameter(&self, scope: ScopeId, name: &str) -> bool {
-        let owner = match self.resolve(scope, name) {
-            Resolution::Local => scope,
-            Resolution::Enclosing(owner) => owner,
-            _ => return false,
+        let Some(owner) = self.owner(scope, name) else {
+            return false;
         };
         let ScopeNode::Function(function) = self.scope(owner).node else {
             return false;
@@ -590,6 +599,44 @@ impl<'a> SemanticModel<'a> {
             pending.extend_from_slice(&self.scope(next).children);
         }
         found
+    }
+}
+
+/// The blocks of statements a compound statement holds directly.
+pub fn blocks(statement: &Stmt) -> Vec<&[Stmt]> {
+    match statement {
+        Stmt::For(ast::StmtFor { body, orelse, .. })
+        | Stmt::While(ast::StmtWhile { body, orelse, .. }) => vec![body, orelse],
+        Stmt::If(ast::StmtIf {
+            body,
+            elif_else_clauses,
+            ..
+        }) => std::iter::once(body.as_slice())
+            .chain(
+                elif_else_clauses
+                    .iter()
+                    .map(|clause| clause.body.as_slice()),
+            )
+            .collect(),
+        Stmt::With(ast::StmtWith { body, .. }) => vec![body],
+        Stmt::Try(ast::StmtTry {
+            body,
+            handlers,
+            orelse,
+            finalbody,
+            ..
+        }) => {
+            let mut blocks = vec![body.as_slice(), orelse.as_slice(), finalbody.as_slice()];
+            for handler in handlers {
+                let ast::ExceptHandler::ExceptHandler(handler) = handler;
+                blocks.push(&handler.body);
+            }
+            blocks
+        }
+        Stmt::Match(ast::StmtMatch { cases, .. }) => {
+            cases.iter().map(|case| case.body.as_slice()).collect()
+        }
+        _ => Vec::new(),
     }
 }
 

@@ -11,7 +11,7 @@
 use ruff_python_ast::{self as ast, Expr, Operator, Stmt, UnaryOp};
 use ruff_text_size::{Ranged, TextRange};
 
-use super::{BindingKind, LoopId, LoopNode, Resolution, ScopeId, SemanticModel, Usage};
+use super::{BindingKind, LoopId, LoopNode, ScopeId, SemanticModel, Usage, blocks};
 
 /// How many names, calls and nested expressions one evaluation follows: `a = b`, `b = c`, ...
 /// chains end there, and a self-referential `n = n + 1` cannot loop.
@@ -307,12 +307,7 @@ impl<'a> SemanticModel<'a> {
     /// The value of `name` as the scope owning it binds it, when that is one plain assignment
     /// (`n = 3`, `solvers: list[str] = [...]`), with the scope the value is evaluated in.
     fn single_assignment(&self, scope: ScopeId, name: &str) -> Option<(ScopeId, &'a Expr)> {
-        let owner = match self.resolve(scope, name) {
-            Resolution::Local => scope,
-            Resolution::Enclosing(owner) => owner,
-            Resolution::Global { .. } => ScopeId::MODULE,
-            Resolution::Builtin | Resolution::Unresolved => return None,
-        };
+        let owner = self.owner(scope, name)?;
         let [binding] = self.scope(owner).bindings_of(name) else {
             return None;
         };
@@ -382,49 +377,22 @@ fn share_in(mut body: &[Stmt], point: TextRange) -> u64 {
             .filter_map(jumps_away)
             .fold(share, u64::saturating_mul);
         let statement = &body[at];
-        let (arms, blocks): (u64, Vec<&[Stmt]>) = match statement {
+        // The ways the statement splits the iterations between the blocks it holds.
+        let arms = match statement {
             Stmt::If(ast::StmtIf {
-                body,
-                elif_else_clauses,
-                ..
+                elif_else_clauses, ..
             }) => {
                 let implicit_else = elif_else_clauses
                     .last()
                     .is_none_or(|clause| clause.test.is_some());
-                let blocks = std::iter::once(body.as_slice())
-                    .chain(
-                        elif_else_clauses
-                            .iter()
-                            .map(|clause| clause.body.as_slice()),
-                    )
-                    .collect();
-                (
-                    1 + elif_else_clauses.len() as u64 + u64::from(implicit_else),
-                    blocks,
-                )
+                1 + elif_else_clauses.len() as u64 + u64::from(implicit_else)
             }
-            Stmt::Match(ast::StmtMatch { cases, .. }) => (
-                cases.len() as u64,
-                cases.iter().map(|case| case.body.as_slice()).collect(),
-            ),
-            Stmt::With(ast::StmtWith { body, .. }) => (1, vec![body.as_slice()]),
-            Stmt::Try(ast::StmtTry {
-                body,
-                handlers,
-                orelse,
-                finalbody,
-                ..
-            }) => {
-                let mut blocks = vec![body.as_slice(), orelse.as_slice(), finalbody.as_slice()];
-                blocks.extend(handlers.iter().map(|handler| {
-                    let ast::ExceptHandler::ExceptHandler(handler) = handler;
-                    handler.body.as_slice()
-                }));
-                (1, blocks)
-            }
+            Stmt::Match(ast::StmtMatch { cases, .. }) => cases.len() as u64,
+            Stmt::With(_) | Stmt::Try(_) => 1,
+            // A nested loop shares its own iterations.
             _ => return share,
         };
-        let Some(inner) = blocks.into_iter().find(|block| {
+        let Some(inner) = blocks(statement).into_iter().find(|block| {
             block
                 .iter()
                 .any(|statement| statement.range().contains_range(point))
