@@ -471,14 +471,19 @@ fn arithmetic(left: i128, op: Operator, right: i128) -> Option<i128> {
     }
 }
 
-/// How many numbers `range(start, stop, step)` yields, as a count the model can hold.
+/// How many numbers `range(start, stop, step)` yields, as a count the model can hold (past a
+/// `u64`, the most it can).
 fn range_length(start: i128, stop: i128, step: i128) -> u64 {
-    let span = if step > 0 { stop - start } else { start - stop };
-    let step = step.abs();
+    let span = if step > 0 {
+        stop.saturating_sub(start)
+    } else {
+        start.saturating_sub(stop)
+    };
+    let step = step.saturating_abs();
     let count = if span <= 0 {
         0
     } else {
-        (span + step - 1) / step
+        span / step + i128::from(span % step != 0)
     };
     u64::try_from(count).unwrap_or(u64::MAX)
 }
@@ -723,5 +728,15 @@ for char in value:
         assert_eq!(arithmetic(7, Operator::Mod, -3), Some(-2));
         assert_eq!(arithmetic(1, Operator::FloorDiv, 0), None);
         assert_eq!(arithmetic(2, Operator::Pow, -1), None);
+        assert_eq!(arithmetic(i128::MIN, Operator::FloorDiv, -1), None);
+    }
+
+    #[test]
+    fn ranges_past_what_an_int_holds_saturate() {
+        assert_eq!(range_length(-(1 << 126), 1 << 126, 1), u64::MAX);
+        assert!(range_length(i128::MAX, i128::MIN, i128::MIN) >= 1);
+        assert_eq!(range_length(10, 0, -3), 4);
+        assert_eq!(range_length(0, 10, 3), 4);
+        assert_eq!(range_length(5, 5, 1), 0);
     }
 }
