@@ -9,6 +9,7 @@ use std::sync::OnceLock;
 
 use clap::ValueEnum;
 use heaplint::diagnostic::FileReport;
+use heaplint::model::Severity;
 use heaplint::report::{self, OutputFormat, RenderOptions};
 use heaplint::resolve::{ConfigSource, Overrides, Resolver};
 use heaplint::source::SourceFile;
@@ -18,13 +19,15 @@ use serde_json::Value;
 /// The name the input is checked as, as with `--stdin-filename`.
 const NAME: &str = "fuzz.py";
 
-/// Every rule, the default target version, no configuration file; sources kept for every
-/// format, so `sarif` and `gitlab` hash the flagged lines and `text` draws them.
+/// Every rule, the default target version, no configuration file, every severity shown;
+/// sources kept for every format, so `sarif` and `gitlab` hash the flagged lines and `text`
+/// draws them.
 fn resolver() -> &'static Resolver {
     static RESOLVER: OnceLock<Resolver> = OnceLock::new();
     RESOLVER.get_or_init(|| {
         let overrides = Overrides {
             retain_sources: true,
+            min_severity: Some(Severity::Info),
             ..Overrides::default()
         };
         Resolver::new(ConfigSource::Isolated, overrides).expect("no configuration file to fail")
