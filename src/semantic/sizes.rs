@@ -249,6 +249,9 @@ impl<'a> SemanticModel<'a> {
             Expr::Call(call) => self.call_size(scope, call, deeper),
             Expr::Name(name) => {
                 let (owner, value) = self.single_assignment(scope, name.id.as_str())?;
+                if self.is_empty_list(owner, value) {
+                    return self.appended_size(owner, name);
+                }
                 if !is_immutable(value) && self.may_change_size(name.id.as_str()) {
                     return None;
                 }
@@ -302,6 +305,80 @@ impl<'a> SemanticModel<'a> {
             let kept = clause.ifs.iter().fold(items, |kept, _| kept.div_ceil(2));
             Some(size.saturating_mul(kept))
         })
+    }
+
+    /// True for `[]` or `list()`.
+    fn is_empty_list(&self, scope: ScopeId, value: &Expr) -> bool {
+        match value {
+            Expr::List(list) => list.elts.is_empty(),
+            Expr::Call(call) => call.arguments.is_empty() && self.is_builtin_call(scope, call, "list"),
+            _ => false,
+        }
+    }
+
+    /// The size of a list made empty and then filled, before `name` loads it, by `.append()`
+    /// statements that run a number of times the source shows: in no branch, in loops whose
+    /// trip counts it shows (`result = []`, `for p in PATTERNS: for op in OPS:
+    /// result.append(...)`). `None` when anything else may change it, or an append runs after.
+    fn appended_size(&self, owner: ScopeId, name: &ast::ExprName) -> Option<u64> {
+        let id = name.id.as_str();
+        let [binding] = self.scope(owner).bindings_of(id) else {
+            return None;
+        };
+        let mut size = 0u64;
+        for (index, scope) in self.scopes.iter().enumerate() {
+            let here = ScopeId(u32::try_from(index).unwrap_or(u32::MAX));
+            for reference in scope.references().iter().filter(|reference| reference.name == id) {
+                match reference.usage {
+                    Usage::Attribute {
+                        attribute,
+                        call: Some(call),
+                        statement: true,
+                    } if attribute.attr.as_str() == "append" => {
+                        let before = reference.range.end() <= name.range.start();
+                        if here != owner || !before || call.arguments.args.len() != 1 {
+                            return None;
+                        }
+                        size = size.saturating_add(self.runs_between(
+                            reference.loop_id,
+                            binding.loop_id,
+                            call.range(),
+                        )?);
+                    }
+                    Usage::Attribute { attribute, .. }
+                        if !READING_METHODS.contains(&attribute.attr.as_str()) =>
+                    {
+                        return None;
+                    }
+                    Usage::ItemAssignment | Usage::AugmentedAssignment => return None,
+                    Usage::Argument { call, .. }
+                        if !self
+                            .builtin_callee(here, call)
+                            .is_some_and(|builtin| READING_BUILTINS.contains(&builtin)) =>
+                    {
+                        return None;
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Some(size)
+    }
+
+    /// How many times code at `at`, in `innermost` and the loops around it up to `outer`
+    /// (which runs it afresh), runs, when the source shows every count and no branch is on
+    /// the way.
+    fn runs_between(&self, innermost: Option<LoopId>, outer: Option<LoopId>, at: TextRange) -> Option<u64> {
+        let mut point = at;
+        let mut runs = 1u64;
+        for id in self.loop_chain(innermost).take_while(|id| Some(*id) != outer) {
+            if self.branch_share(id, point) != 1 {
+                return None;
+            }
+            runs = runs.saturating_mul(self.trip_count(id)?);
+            point = self.loop_(id).node.range();
+        }
+        Some(runs)
     }
 
     /// The value of `name` as the scope owning it binds it, when that is one plain assignment
@@ -610,6 +687,51 @@ for z in reversed(NAMES): pass
                 Some(10),
                 Some(5),
                 Some(2)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_list_filled_above_by_counted_appends_has_their_count() {
+        let source = "\
+PATTERNS = ['a', 'b', 'c', 'd', 'e']
+OPS = ('and', 'or')
+def generate():
+    result = []
+    for pattern in PATTERNS:
+        for op1 in OPS:
+            for op2 in OPS:
+                result.append(pattern)
+    result.append('last')
+    for res in result: pass
+    partial = []
+    for pattern in PATTERNS:
+        if pattern:
+            partial.append(pattern)
+    for res in partial: pass
+    late = []
+    for res in late:
+        late.append(res)
+    unknown = []
+    for item in items():
+        unknown.append(item)
+    for res in unknown: pass
+";
+        let counts = trip_counts(source);
+        // The loops in order: three filling `result`, its consumer, the filling and the
+        // consuming loop of `partial`, `late`'s, then `unknown`'s two.
+        assert_eq!(
+            counts,
+            [
+                Some(5),
+                Some(2),
+                Some(2),
+                Some(21),
+                Some(5),
+                None,
+                None,
+                None,
+                None
             ]
         );
     }
