@@ -28,6 +28,9 @@ pub struct Recorder<'a> {
     /// class, when one of its rules is enabled.
     calls: Vec<RecordedCall<'a>>,
     repository_rules: bool,
+    /// Code handed to a query function that may translate it rather than run it; whether
+    /// one does is known once the module's imports are (see [`rules::translated`]).
+    translated: Vec<TextRange>,
 }
 
 /// A call and where its result goes, for the repository-wide pass.
@@ -55,6 +58,7 @@ impl<'a> Recorder<'a> {
             events: Vec::new(),
             contexts: Snapshots::default(),
             calls: Vec::new(),
+            translated: Vec::new(),
             repository_rules: settings.rules.is_enabled(Rule::ListReturnedForOnePass)
                 || settings.rules.is_enabled(Rule::MissingSlots),
         }
@@ -167,10 +171,13 @@ impl<'a> Observer<'a> for Recorder<'a> {
         if context.in_annotation() {
             return;
         }
-        if let Expr::Call(call) = expr
-            && self.repository_rules
-        {
-            self.record_call(context, call);
+        if let Expr::Call(call) = expr {
+            if self.repository_rules {
+                self.record_call(context, call);
+            }
+            if let Some(region) = rules::translated::translated_region(call) {
+                self.translated.push(region);
+            }
         }
         let wanted = match expr {
             Expr::Compare(_) => {
@@ -242,6 +249,16 @@ pub fn check_module<'a>(
             At::LeaveScope => checker.leave_scope(context),
         });
     let mut findings = checker.findings;
+    if !recorder.translated.is_empty()
+        && model.imports_any(rules::translated::TRANSLATING_LIBRARIES)
+    {
+        findings.retain(|finding| {
+            !recorder
+                .translated
+                .iter()
+                .any(|region| region.contains_range(finding.range))
+        });
+    }
     findings.sort_by_key(|finding| (finding.range.start(), finding.rule));
     findings
 }
@@ -299,16 +316,23 @@ impl<'a> Checker<'a> {
     pub fn items_of(&self, scope: ScopeId, expr: &Expr) -> Iterations {
         match self.model.size_of(scope, expr) {
             Some(items) => Iterations::shown(items),
-            None => Iterations::unshown(Unshown {
-                bounded: is_variadic(self.model, scope, expr),
-                ..Unshown::at(
-                    match self.short_text(expr) {
-                        Some(text) => format!("the items of `{text}`"),
-                        None => "the items iterated".to_string(),
-                    },
-                    expr.range(),
-                )
-            }),
+            None => {
+                let what = match self.short_text(expr) {
+                    Some(text) => format!("the items of `{text}`"),
+                    None => "the items iterated".to_string(),
+                };
+                let bound = program_bound(self.model, scope, expr);
+                Iterations::unshown(Unshown {
+                    bounded: bound.is_some(),
+                    ..Unshown::at(
+                        match bound {
+                            Some(bound) => format!("{what}, {bound}"),
+                            None => what,
+                        },
+                        expr.range(),
+                    )
+                })
+            }
         }
     }
 
@@ -323,8 +347,12 @@ impl<'a> Checker<'a> {
     }
 
     /// Why code in `loop_id` is hot, or `None` if it is not: nested deeply enough, or inside a
-    /// loop known to run often enough.
+    /// loop known to run often enough. A loop that awaits or yields on its passes is not hot:
+    /// each hands control to I/O or to its consumer, which outweighs a lookup.
     pub fn hotness(&self, loop_id: Option<LoopId>) -> Option<Hotness> {
+        if loop_id.is_some_and(|id| self.model.suspends(id)) {
+            return None;
+        }
         let threshold = self.settings.hot_loop;
         let depth = self.model.loop_chain(loop_id).count();
         if depth >= threshold.min_depth && depth > 0 {
@@ -410,14 +438,13 @@ fn unshown_loop(model: &SemanticModel, source: &str, id: LoopId) -> Unshown {
         (LoopNode::Comprehension(_), Some(text)) => format!("the comprehension over `{text}`"),
         (LoopNode::Comprehension(_), None) => "the comprehension".to_string(),
     };
-    let bounded = iterable.is_some_and(|iterable| is_variadic(model, loop_.scope, iterable));
-    let what = if bounded {
-        format!("{what}, one pass per argument its callers write out")
-    } else {
-        what
+    let bound = iterable.and_then(|iterable| program_bound(model, loop_.scope, iterable));
+    let what = match bound {
+        Some(bound) => format!("{what}, {bound}"),
+        None => what,
     };
     Unshown {
-        bounded,
+        bounded: bound.is_some(),
         ..Unshown::at(what, range)
     }
 }
@@ -430,15 +457,57 @@ fn short_text(source: &str, range: TextRange) -> Option<&str> {
         .filter(|text| text.len() <= 40 && !text.contains(['\n', '\r']))
 }
 
-/// True when `expr`, evaluated in `scope`, is a function's `*args` (or `**kwargs`), or
-/// something that keeps its size wrapped around it (`list(args)`, `enumerate(args)`,
-/// `kwargs.items()`): it holds as many items as the call sites write out, which the source
-/// bounds.
-fn is_variadic(model: &SemanticModel, scope: ScopeId, expr: &Expr) -> bool {
-    let Expr::Call(call) = expr else {
-        return matches!(expr, Expr::Name(name) if model.is_variadic_parameter(scope, name.id.as_str()));
-    };
-    let wrapped = match call.func.as_ref() {
+/// How the program's own text bounds the items of `expr`, evaluated in `scope`, when their
+/// number does not depend on the data it runs on: a function's `*args` (or `**kwargs`) hold
+/// as many items as its call sites write out, a class's `__mro__` the classes of a hierarchy
+/// the program defines, a namedtuple's `_fields` or a dataclass's `fields()` the fields its
+/// definition lists. Wrappers that keep the size (`list(args)`, `enumerate(cls.__mro__)`,
+/// `kwargs.items()`) keep the bound.
+fn program_bound(model: &SemanticModel, scope: ScopeId, expr: &Expr) -> Option<&'static str> {
+    const ARGUMENTS: &str = "as many as its callers write out";
+    const HIERARCHY: &str = "as many as the classes of a hierarchy the program defines";
+    const RECORD: &str = "as many as the fields of a record type the program defines";
+    match expr {
+        Expr::Name(name) => model
+            .is_variadic_parameter(scope, name.id.as_str())
+            .then_some(ARGUMENTS),
+        Expr::Attribute(attribute) => match attribute.attr.as_str() {
+            "__mro__" | "__bases__" => Some(HIERARCHY),
+            "_fields" | "__slots__" | "__dataclass_fields__" | "__match_args__" => Some(RECORD),
+            // A structured NumPy dtype's `names` and `fields`.
+            "names" | "fields" => matches!(
+                attribute.value.as_ref(),
+                Expr::Attribute(owner) if owner.attr.as_str() == "dtype"
+            )
+            .then_some(RECORD),
+            _ => None,
+        },
+        Expr::Call(call) => {
+            let callee = match call.func.as_ref() {
+                Expr::Attribute(method) => Some(method.attr.as_str()),
+                Expr::Name(name) => Some(name.id.as_str()),
+                _ => None,
+            };
+            match callee {
+                Some("mro") if call.arguments.is_empty() => Some(HIERARCHY),
+                Some("getmro") if call.arguments.len() == 1 => Some(HIERARCHY),
+                Some("fields") if call.arguments.len() == 1 => Some(RECORD),
+                _ => same_size_inner(model, scope, call)
+                    .and_then(|inner| program_bound(model, scope, inner)),
+            }
+        }
+        _ => None,
+    }
+}
+
+/// What `call` yields as many items of as: the receiver of `.items()`, `.keys()` or
+/// `.values()`, the argument of `list`, `tuple`, `enumerate`, `reversed`, `sorted`, `iter`.
+fn same_size_inner<'e>(
+    model: &SemanticModel,
+    scope: ScopeId,
+    call: &'e ast::ExprCall,
+) -> Option<&'e Expr> {
+    match call.func.as_ref() {
         Expr::Attribute(method) if matches!(method.attr.as_str(), "items" | "keys" | "values") => {
             Some(method.value.as_ref())
         }
@@ -450,8 +519,7 @@ fn is_variadic(model: &SemanticModel, scope: ScopeId, expr: &Expr) -> bool {
             call.arguments.args.first()
         }
         _ => None,
-    };
-    wrapped.is_some_and(|inner| is_variadic(model, scope, inner))
+    }
 }
 
 /// Why a loop counts as hot.

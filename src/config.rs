@@ -129,6 +129,8 @@ pub struct Options {
     pub hot_loop: Option<HotLoopOptions>,
     pub min_severity: Option<Severity>,
     pub fail_on: Option<Severity>,
+    /// Globs of the files that are test code, replacing pytest's naming; `[]` for none.
+    pub test_code: Option<Vec<String>>,
 }
 
 /// `[tool.heaplint.hot-loop]`: the thresholds of [`HotLoop`], each optional.
@@ -229,6 +231,10 @@ pub struct Settings {
     /// snippets; the machine formats need only positions).
     pub retain_sources: bool,
     pub thresholds: Thresholds,
+    /// The file is test code (by `test-code`, or else [`crate::discover::is_test_code`]): it
+    /// runs on inputs it writes itself, and what it costs is paid by the test run rather than by users, so its
+    /// findings are `info` unless their rule's floor says more.
+    pub test_code: bool,
 }
 
 /// Which findings a run shows, and which of those fail it.
@@ -267,6 +273,7 @@ impl Default for Settings {
             hot_loop: HotLoop::default(),
             retain_sources: true,
             thresholds: Thresholds::DEFAULT,
+            test_code: false,
         }
     }
 }

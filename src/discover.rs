@@ -404,6 +404,28 @@ pub(crate) fn has_skipped_name(path: &Path) -> bool {
     name.starts_with('.') || SKIPPED_DIRECTORIES.contains(&name)
 }
 
+/// Whether `path`, relative to the project root, is test code by the names pytest and
+/// unittest discover: `test_*.py`, `*_test.py`, `tests.py`, `conftest.py`, or any file under a
+/// `test`, `tests` or `testing` directory.
+pub(crate) fn is_test_code(relative: &Path) -> bool {
+    let name = relative
+        .file_stem()
+        .and_then(OsStr::to_str)
+        .unwrap_or_default();
+    let test_file = name.starts_with("test_")
+        || name.ends_with("_test")
+        || matches!(name, "test" | "tests" | "conftest");
+    let in_test_directory = relative.parent().is_some_and(|parent| {
+        parent.components().any(|component| {
+            matches!(
+                component.as_os_str().to_str(),
+                Some("test" | "tests" | "testing")
+            )
+        })
+    });
+    test_file || in_test_directory
+}
+
 /// Whether the directory `path` is a virtual environment. The walk knows it from the
 /// directory's listing instead.
 pub(crate) fn is_virtual_environment(path: &Path) -> bool {
@@ -549,6 +571,30 @@ mod tests {
             .iter()
             .map(|(path, _)| path.as_path())
             .collect()
+    }
+
+    #[test]
+    fn test_code_by_pytest_s_and_unittest_s_names() {
+        for test in [
+            "test_views.py",
+            "pkg/views_test.py",
+            "app/tests.py",
+            "conftest.py",
+            "tests/helpers.py",
+            "src/pkg/testing/fixtures.py",
+            "pkg/test/x.pyi",
+        ] {
+            assert!(is_test_code(Path::new(test)), "{test}");
+        }
+        for library in [
+            "pkg/views.py",
+            "pkg/testimony.py",
+            "pkg/latest_tests_runner.py",
+            "pkg/attestation.py",
+            "pkg/contest.py",
+        ] {
+            assert!(!is_test_code(Path::new(library)), "{library}");
+        }
     }
 
     #[test]

@@ -45,7 +45,7 @@ use crate::noqa::{NoqaDirectives, NoqaRows};
 use crate::project::facts::{FileFacts, Placement};
 use crate::project::{Checked, Packages};
 use crate::resolve::{ConfigError, Resolver};
-use crate::rules::Finding;
+use crate::rules::{Finding, Rule};
 use crate::semantic::SemanticModel;
 use crate::source::SourceFile;
 
@@ -347,6 +347,17 @@ fn place(source: &SourceFile, range: TextRange, message: String) -> Diagnostic {
     }
 }
 
+/// A finding's severity: its cost's, or at most `info` in test code, and never below its
+/// rule's floor.
+fn severity(cost: &model::Cost, rule: Rule, test_code: bool) -> model::Severity {
+    let judged = if test_code {
+        cost.severity.min(model::Severity::Info)
+    } else {
+        cost.severity
+    };
+    judged.max(rule.meta().severity_floor)
+}
+
 /// Prices a finding of the repository-wide pass for its file's target and puts it where its
 /// candidate was placed when the file was checked; `None` when it is not worth reporting.
 fn place_repository_finding(
@@ -373,7 +384,7 @@ fn place_repository_finding(
         location: placement.location,
         end_location: placement.end_location,
         noqa_row: placement.noqa_row,
-        severity: cost.severity.max(finding.rule.meta().severity_floor),
+        severity: severity(&cost, finding.rule, facts.test_code),
         cost: Some(cost),
     })
 }
@@ -394,7 +405,7 @@ fn price(source: &SourceFile, finding: Finding, settings: &Settings) -> Option<D
     let mut diagnostic = place(source, finding.range(), finding.message);
     diagnostic.rule = Some(finding.rule);
     diagnostic.help = Some(finding.help);
-    diagnostic.severity = cost.severity.max(finding.rule.meta().severity_floor);
+    diagnostic.severity = severity(&cost, finding.rule, settings.test_code);
     diagnostic.cost = Some(cost);
     Some(diagnostic)
 }

@@ -1,6 +1,7 @@
 //! `# noqa` comments: `# noqa` silences every finding on its line, `# noqa: MEM101, MEM201`
 //! only those codes, as in ruff and flake8. Codes of other tools in the list are ignored, so
-//! `# noqa: E501` leaves heaplint's findings alone.
+//! `# noqa: E501` leaves heaplint's findings alone, except the codes other linters give the same
+//! habit (a rule's `same_as`): `# noqa: E711` excuses MEM101 as it excuses ruff's E711.
 //!
 //! A finding's `noqa` comment goes on the row it starts on, except inside a multi-line string
 //! (or on a line where one starts), where it goes on the row the string ends, and on a line
@@ -89,7 +90,7 @@ impl NoqaDirectives {
         }
         match self.by_row.get(&row) {
             Some(Directive::All) => true,
-            Some(Directive::Codes(codes)) => codes.iter().any(|code| code == rule.code()),
+            Some(Directive::Codes(codes)) => codes.iter().any(|code| rule.is_named_by(code)),
             None => false,
         }
     }

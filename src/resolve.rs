@@ -21,7 +21,7 @@ use crate::config::{
     HotLoop, Options, RuleSelection, Settings, TargetVersion, Thresholds, minimum_poetry_python,
     minimum_python, rules_matching,
 };
-use crate::discover::{has_skipped_name, is_virtual_environment, normalise};
+use crate::discover::{has_skipped_name, is_test_code, is_virtual_environment, normalise};
 use crate::model::Severity;
 use crate::rules::Rule;
 
@@ -129,6 +129,8 @@ pub struct Resolved {
     /// build output) apply: `exclude` replaces them.
     default_excludes: bool,
     excludes: PathGlobs,
+    /// `test-code`: the files that are test code, or `None` for pytest's naming.
+    test_code: Option<PathGlobs>,
 }
 
 impl Resolved {
@@ -145,6 +147,10 @@ impl Resolved {
         if !ignored.is_empty() {
             settings.rules = settings.rules.without(&ignored);
         }
+        settings.test_code = match &self.test_code {
+            Some(globs) => globs.matches(path),
+            None => is_test_code(path.strip_prefix(&self.root).unwrap_or(path)),
+        };
         settings
     }
 
@@ -555,6 +561,12 @@ fn resolve(loaded: Loaded, overrides: &Overrides) -> Result<Resolved, ConfigErro
         .collect();
     let excludes = PathGlobs::new(&root, exclude_globs)
         .map_err(|message| error(format!("`exclude`: {message}")))?;
+    let test_code = options
+        .test_code
+        .as_ref()
+        .map(|globs| PathGlobs::new(&root, globs))
+        .transpose()
+        .map_err(|message| error(format!("`test-code`: {message}")))?;
     if options.assume_iterations == Some(0) {
         return Err(error("`assume-iterations` must be at least 1".to_string()));
     }
@@ -589,6 +601,8 @@ fn resolve(loaded: Loaded, overrides: &Overrides) -> Result<Resolved, ConfigErro
                 .or(options.fail_on)
                 .unwrap_or(Thresholds::DEFAULT.fail),
         },
+        // Decided per file, by `settings_for`.
+        test_code: false,
     };
     Ok(Resolved {
         settings,
@@ -598,6 +612,7 @@ fn resolve(loaded: Loaded, overrides: &Overrides) -> Result<Resolved, ConfigErro
         per_file_ignores,
         default_excludes: options.exclude.is_none(),
         excludes,
+        test_code,
     })
 }
 

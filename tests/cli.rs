@@ -139,6 +139,141 @@ fn run(dir: &Path, args: &[&str]) -> (String, i32) {
     (stdout, output.status.code().unwrap_or(-1))
 }
 
+/// A loop over what the program's own text bounds (a function's `*args`, a class hierarchy,
+/// a record type's fields) is not one over data: a quadratic habit across it stays `info`,
+/// and the assumption says what bounds it. A loop over a parameter is a warning.
+#[test]
+fn loops_bounded_by_the_program_are_not_data() {
+    let dir = TempDir::new().expect("tempdir");
+    write(
+        dir.path(),
+        "bounded.py",
+        "def names(*parts):\n    text = ''\n    for part in parts:\n        text += part + '.'\n    return text\n\n\ndef parameters(cls):\n    found = []\n    for base in cls.__mro__:\n        found = list(base._parameters_) + found\n    return found\n\n\ndef units(self):\n    result = ()\n    for name in self.dtype.names:\n        result += (self[name].unit,)\n    return result\n\n\ndef lines(rows):\n    result = ()\n    for row in rows:\n        result += (row,)\n    return result\n",
+    );
+    let value = json(dir.path(), &["bounded.py"]);
+    let findings: Vec<(u64, &str, &str)> = value
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|finding| {
+            (
+                finding["location"]["row"].as_u64().unwrap_or_default(),
+                finding["severity"].as_str().unwrap_or_default(),
+                finding["cost"]["assumptions"][0]["what"]
+                    .as_str()
+                    .unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        findings,
+        [
+            (
+                4,
+                "info",
+                "the loop over `parts`, as many as its callers write out"
+            ),
+            (
+                11,
+                "info",
+                "the loop over `cls.__mro__`, as many as the classes of a hierarchy the program defines"
+            ),
+            (
+                18,
+                "info",
+                "the loop over `self.dtype.names`, as many as the fields of a record type the program defines"
+            ),
+            (25, "warning", "the loop over `rows`"),
+        ]
+    );
+}
+
+/// Test code runs on inputs it writes itself: a finding there is `info` by its cost (so not
+/// shown or failing by default), but a rule's floor still holds; the same code in the library
+/// is a warning. Directories above the project root do not make a file test code.
+#[test]
+fn findings_in_test_code_are_info_unless_their_rule_says_more() {
+    let dir = TempDir::new().expect("tempdir");
+    let root = dir.path().join("tests").join("project");
+    write(&root, "pyproject.toml", "[project]\nname = \"p\"\n");
+    write(&root, "pkg/lines.py", WARNING);
+    write(&root, "tests/test_lines.py", WARNING);
+    write(&root, "pkg/testing/lines.py", WARNING);
+    write(
+        &root,
+        "test_identity.py",
+        "def test(x):\n    assert x is \"css\"\n",
+    );
+    let (stdout, code) = run(&root, &["--output-format", "concise", "."]);
+    assert_eq!(code, 1, "{stdout}");
+    let lines: Vec<&str> = stdout
+        .lines()
+        .filter(|line| line.contains(": MEM"))
+        .collect();
+    assert_eq!(lines.len(), 2, "{stdout}");
+    assert!(lines[0].starts_with("pkg/lines.py:3:9: MEM201"), "{stdout}");
+    assert!(
+        lines[1].starts_with("test_identity.py:2:12: MEM103"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("2 findings below the least severity shown"),
+        "{stdout}"
+    );
+    let value: serde_json::Value = serde_json::from_str(
+        &run(
+            &root,
+            &["--output-format", "json", "--min-severity", "info", "."],
+        )
+        .0,
+    )
+    .expect("JSON");
+    let severities: Vec<(&str, &str)> = value
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|finding| {
+            (
+                finding["filename"].as_str().unwrap_or_default(),
+                finding["severity"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert!(
+        severities.contains(&("tests/test_lines.py", "info")),
+        "{severities:?}"
+    );
+    assert!(
+        severities.contains(&("pkg/testing/lines.py", "info")),
+        "{severities:?}"
+    );
+    assert!(
+        severities.contains(&("pkg/lines.py", "warning")),
+        "{severities:?}"
+    );
+    // `test-code` replaces the naming: here only `pkg/lines.py` is test code.
+    write(
+        &root,
+        "pyproject.toml",
+        "[project]\nname = \"p\"\n\n[tool.heaplint]\ntest-code = [\"pkg/lines.py\"]\n",
+    );
+    let (stdout, _) = run(&root, &["--output-format", "concise", "."]);
+    let shown: Vec<&str> = stdout
+        .lines()
+        .filter_map(|line| line.split_once(':').map(|(file, _)| file))
+        .filter(|file| file.ends_with(".py"))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            "pkg/testing/lines.py",
+            "test_identity.py",
+            "tests/test_lines.py"
+        ],
+        "{stdout}"
+    );
+}
+
 /// By default a run shows, and fails on, warnings and errors: a zero-cost hint is counted in
 /// the closing line and shown with `--min-severity info`; `--fail-on` moves the bar.
 #[test]
@@ -366,6 +501,21 @@ fn noqa_silences_findings_on_its_line() {
     let (lines, _) = concise(dir.path(), &["n.py"]);
     assert_eq!(lines.len(), 1);
     assert!(lines[0].starts_with("n.py:3:"), "{lines:?}");
+}
+
+/// A line excused for ruff or flake8 under their code for the same habit is not reported again;
+/// another linter's unrelated code excuses nothing.
+#[test]
+fn noqa_with_another_linter_s_code_for_the_habit() {
+    let dir = TempDir::new().expect("tempdir");
+    write(
+        dir.path(),
+        "n.py",
+        "a = x == None  # noqa: E711\nb = x == True  # noqa: E712\nc = x is 'a'  # noqa: F632\nd = x == True  # noqa: E711\n\n\ndef f(x=[]):  # noqa: B006\n    x.append(1)\n    return x\n",
+    );
+    let (lines, _) = concise(dir.path(), &["n.py"]);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].starts_with("n.py:4:"), "{lines:?}");
 }
 
 #[test]

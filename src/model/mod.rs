@@ -631,6 +631,9 @@ pub enum Scenario {
         producer: Producer,
         container: Container,
         elements: Elements,
+        /// The consumer keeps every item (`tuple`, `set`, `frozenset`, `sorted`): the
+        /// alternative saves the list, not the items, which live on in the result.
+        kept: bool,
     },
     /// Loads of a module global or builtin where a local would do, `per_iteration` times
     /// each iteration. No allocation.
@@ -941,7 +944,8 @@ pub fn compare(scenario: &Scenario, n: u64, version: TargetVersion) -> Compariso
             producer,
             container,
             elements,
-        } => materialised_list(&runtime, *producer, *container, *elements, n),
+            kept,
+        } => materialised_list(&runtime, *producer, *container, *elements, *kept, n),
         Scenario::GlobalLookup {
             builtin,
             per_iteration,
@@ -2213,6 +2217,7 @@ fn materialised_list(
     producer: Producer,
     container: Container,
     elements: Elements,
+    kept: bool,
     n: u64,
 ) -> Comparison {
     let function = match producer {
@@ -2234,6 +2239,13 @@ fn materialised_list(
         items
             .explained
             .push_str("; `sum(1 for ...)` computes none of them");
+    }
+    if kept {
+        // The result holds every item either way.
+        items.generator = items.list;
+        items
+            .explained
+            .push_str("; the consumer's result keeps them all either way");
     }
     let list = Footprint {
         allocations: built
@@ -2288,7 +2300,16 @@ fn materialised_list(
         Container::List => "list",
         Container::Set => "set",
     };
-    let summary = if list.peak <= generator.peak {
+    let summary = if kept {
+        format!(
+            "Builds a {n}-item {what} ({list_bytes} at its peak, in {allocations} allocations) \
+             only to hand its items to a result that keeps them all; a generator hands them \
+             over one at a time in {generator_bytes} on CPython {version}{unknown_items}",
+            list_bytes = human_bytes(list.peak),
+            allocations = list.allocations,
+            generator_bytes = human_bytes(generator.peak),
+        )
+    } else if list.peak <= generator.peak {
         format!(
             "At {n} items the {what} ({list_bytes}) is no bigger than a generator ({generator_bytes}) \
              on CPython {version}; the saving appears as it grows, and it keeps every item alive \

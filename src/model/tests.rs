@@ -266,6 +266,7 @@ fn materialised_lists_match_measurements() {
                         producer,
                         container: Container::List,
                         elements: Elements::Existing,
+                        kept: false,
                     },
                     n,
                     version(minor),
@@ -368,6 +369,7 @@ fn huge_iteration_counts_saturate_instead_of_overflowing() {
         producer: Producer::Comprehension,
         container: Container::Set,
         elements: Elements::Floats,
+        kept: false,
     };
     let cost = estimate(&list, &Iterations::shown(billion), ASSUMED, version(8));
     assert!(cost.excess.peak_bytes > 8 * billion as i64, "{cost:?}");

@@ -165,6 +165,7 @@ pub struct FileFacts {
     pub target: TargetVersion,
     pub assume_iterations: u64,
     pub retain_source: bool,
+    pub test_code: bool,
 }
 
 impl FileFacts {
@@ -241,6 +242,7 @@ pub fn collect<'a>(
         assume_iterations: settings.assume_iterations,
         weakref_module,
         retain_source: settings.retain_sources,
+        test_code: settings.test_code,
         ..FileFacts::default()
     };
     // The names a call or load can reach another module's definitions through.

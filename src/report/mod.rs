@@ -235,10 +235,14 @@ pub fn cost_line(cost: &Cost) -> String {
         parts.push("no extra allocation".to_string());
     } else {
         let more = if excess.at_least { "more than " } else { "" };
+        let allocations = if excess.allocations == 0 {
+            "the same number of allocations".to_string()
+        } else {
+            format!("{} allocations", signed(excess.allocations))
+        };
         parts.push(format!(
-            "{more}{} in {} allocations",
-            signed_bytes(excess.allocated_bytes),
-            signed(excess.allocations)
+            "{more}{} in {allocations}",
+            signed_bytes(excess.allocated_bytes)
         ));
         parts.push(format!("peak {}", signed_bytes(excess.peak_bytes)));
     }
@@ -260,8 +264,8 @@ fn cost_lines(cost: &Cost) -> String {
     }
 }
 
-/// `n = 1,000 x 3 runs`, `n = 225 (one of 4 branches)`, `n = 100 assumed, per run`, `runs
-/// once`.
+/// `n = 1,000 x 3 runs`, `n = 225 (1/4 of the loop's passes, split evenly among the branches
+/// around it)`, `n = 100 assumed, per run`, `runs once`.
 fn iterations_text(cost: &Cost) -> String {
     if cost.iterations_source == IterationsSource::Single {
         return "runs once".to_string();
@@ -271,7 +275,10 @@ fn iterations_text(cost: &Cost) -> String {
         text.push_str(" assumed");
     }
     if cost.shared_by > 1 {
-        text.push_str(&format!(" (one of {} branches)", grouped(cost.shared_by)));
+        text.push_str(&format!(
+            " (1/{} of the loop's passes, split evenly among the branches around it)",
+            grouped(cost.shared_by)
+        ));
     }
     if cost.runs > 1 {
         text.push_str(&format!(" x {} runs", grouped(cost.runs)));

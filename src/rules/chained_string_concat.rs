@@ -15,6 +15,7 @@ pub const META: RuleMeta = RuleMeta {
     summary: "a `+` chain of three or more strings where an f-string builds the result once",
     documentation: include_str!("../../rules/MEM202.md"),
     severity_floor: Severity::Info,
+    same_as: &[],
 };
 
 /// Libraries whose columns and arrays overload `+` to concatenate strings element-wise.
@@ -49,6 +50,9 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, expr: &'a Exp
     }
     // `"id_" + df["a"] + "_" + df["b"]` concatenates whole columns element-wise; an f-string
     // would format the column's repr instead.
+    if operands.iter().any(|operand| builds_an_object(operand)) {
+        return;
+    }
     let has_subscript = operands.iter().any(|operand| operand.is_subscript_expr());
     if has_subscript && checker.model.imports_any(ARRAY_LIBRARIES) {
         return;
@@ -76,6 +80,25 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, expr: &'a Exp
         Scenario::ConcatChain { operands: lengths },
         checker.iterations(context.loop_id(), expr.range()),
     );
+}
+
+/// True for a call of something named like a class, or of a method on one (`Text("a")`,
+/// `Content.styled(...)`, `Markup(...)`): it may make an object whose `__add__` does more than
+/// join text (rich's `Text` keeps styles, markupsafe's `Markup` escapes the other operand),
+/// which an f-string would silently drop.
+fn builds_an_object(operand: &Expr) -> bool {
+    let Expr::Call(call) = operand else {
+        return false;
+    };
+    let class_like = |name: &str| name.starts_with(|c: char| c.is_ascii_uppercase());
+    match call.func.as_ref() {
+        Expr::Name(name) => class_like(name.id.as_str()),
+        Expr::Attribute(method) => {
+            class_like(method.attr.as_str())
+                || matches!(method.value.as_ref(), Expr::Name(owner) if class_like(owner.id.as_str()))
+        }
+        _ => false,
+    }
 }
 
 /// `f"Hello, {first} {last}"` for `"Hello, " + first + " " + last`, when every piece can be

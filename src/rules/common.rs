@@ -27,6 +27,63 @@ pub fn pair_range(left: &Expr, right: &Expr) -> TextRange {
     TextRange::new(left.start(), right.end())
 }
 
+/// True when the statement at `site`, in `body`, is under an `if` whose test (or an `elif`'s)
+/// `reads`.
+fn gated_in(body: &[Stmt], site: TextRange, reads: &impl Fn(&Expr) -> bool) -> bool {
+    let Some(around) = body
+        .iter()
+        .find(|statement| statement.range().contains_range(site))
+    else {
+        return false;
+    };
+    if let Stmt::If(statement) = around {
+        let mut tests = std::iter::once(statement.test.as_ref()).chain(
+            statement
+                .elif_else_clauses
+                .iter()
+                .filter_map(|clause| clause.test.as_ref()),
+        );
+        if tests.any(reads) {
+            return true;
+        }
+    }
+    blocks(around)
+        .into_iter()
+        .any(|block| gated_in(block, site, reads))
+}
+
+/// The name `statement` grows by concatenating a string or bytes literal to it: `name +=
+/// "_"`, `name = "_" + name`, `name = name + b"-"`.
+fn grown_string(statement: &Stmt) -> Option<&str> {
+    let is_literal = |expr: &Expr| {
+        matches!(
+            expr,
+            Expr::StringLiteral(_) | Expr::BytesLiteral(_) | Expr::FString(_)
+        )
+    };
+    match statement {
+        Stmt::AugAssign(ast::StmtAugAssign {
+            target,
+            op: Operator::Add,
+            value,
+            ..
+        }) if is_literal(value) => target.as_name_expr().map(|name| name.id.as_str()),
+        Stmt::Assign(ast::StmtAssign { targets, value, .. }) => {
+            let [Expr::Name(name)] = targets.as_slice() else {
+                return None;
+            };
+            let operands = add_operands(value);
+            let grows = operands.len() > 1
+                && operands
+                    .iter()
+                    .any(|operand| matches!(operand, Expr::Name(own) if own.id == name.id))
+                && operands.iter().any(|operand| is_literal(operand));
+            grows.then_some(name.id.as_str())
+        }
+        _ => None,
+    }
+}
+
 /// The operands of a `+` chain, left to right: `a + (b + c) + d` gives `a, b, c, d`.
 /// Iterative, because a generated chain can be thousands of operands deep.
 pub fn add_operands(expr: &Expr) -> Vec<&Expr> {
@@ -544,6 +601,7 @@ impl<'a> Accumulation<'a> {
         if sites
             .first()
             .is_some_and(|first| !std::ptr::eq(*first, self.statement))
+            || self.gated_by_itself(&sites, checker)
         {
             return None;
         }
@@ -591,6 +649,18 @@ impl<'a> Accumulation<'a> {
         }
     }
 
+    /// True when every statement growing the target sits under an `if`, inside its loop,
+    /// that tests the target: the string decides when it grows (`if not text: text +=
+    /// first`), so how often it does is no count of the data. A separator added only when
+    /// the string is not empty (`if text: text += ", "`) still leaves the pieces growing it.
+    fn gated_by_itself(&self, sites: &[&Stmt], checker: &Checker<'a>) -> bool {
+        let reads = |expr: &Expr| any_over_expr(expr, &|inner: &Expr| self.target.is(inner));
+        let body = checker.model.loop_(self.loop_id).node.body();
+        sites
+            .iter()
+            .all(|site| gated_in(body, site.range(), &reads))
+    }
+
     /// True when `loop_id` reads the target to decide whether to go on: in a `while` test, in
     /// the test of an `if` that leaves the loop, or anywhere in a `while` loop's body besides
     /// growing it (a retry that builds a candidate from the string each time round).
@@ -604,6 +674,13 @@ impl<'a> Accumulation<'a> {
                     && !std::ptr::eq(statement, self.statement)
                     && !is_compound(statement)
                     && any_over_stmt_exprs(statement, &reads);
+                // `while upper in taken: name = "_" + name; upper = "_" + upper` tests a
+                // string grown in step with the target.
+                read |= grown_string(statement).is_some_and(|companion| {
+                    any_over_expr(test, &|inner: &Expr| {
+                        matches!(inner, Expr::Name(name) if name.id.as_str() == companion)
+                    })
+                });
             });
             if read {
                 return true;
@@ -830,6 +907,10 @@ pub const ONE_PASS_CONSUMERS: &[&str] = &[
     "set",
     "frozenset",
 ];
+
+/// Of [`ONE_PASS_CONSUMERS`], those whose result keeps every item: handing them a generator
+/// instead of a list saves the list, not the items.
+pub const KEEPING_CONSUMERS: &[&str] = &["sorted", "tuple", "set", "frozenset"];
 
 /// The name of a function's first parameter: `self` (or `cls`) of a method.
 pub fn first_parameter(function: &ast::StmtFunctionDef) -> Option<&str> {

@@ -16,6 +16,7 @@ pub const META: RuleMeta = RuleMeta {
     summary: "`for x in a + b`: a list or tuple concatenated only to be iterated once",
     documentation: include_str!("../../rules/MEM305.md"),
     severity_floor: Severity::Info,
+    same_as: &[],
 };
 
 pub fn check<'a>(
@@ -56,21 +57,13 @@ pub fn check<'a>(
     if !sequences || all_displays || checker.model.imports_any(ARRAY_LIBRARIES) {
         return;
     }
-    let sources: Option<Vec<Source>> = operands
-        .iter()
-        .filter(|operand| !matches!(operand, Expr::List(_) | Expr::Tuple(_)))
-        .map(|operand| Source::of(operand))
-        .collect();
     // An operand that is not a name or attribute (a call) is a fresh object the loop cannot
-    // reach; a named one the loop changes makes the copy necessary.
-    if let Some(sources) = &sources
-        && iterable::loop_may_change(iterator, sources)
-    {
-        return;
-    }
-    // `for child in a + b: child.remove()`: the items leave their containers.
-    let named = sources.unwrap_or_default();
-    if iterable::items_may_change_container(checker, context, iterator, &named) {
+    // reach; a named one the loop may change makes the copy necessary.
+    let named: Vec<Source> = operands
+        .iter()
+        .filter_map(|operand| Source::of(operand))
+        .collect();
+    if iterable::copy_may_protect(checker, context, iterator, &named) {
         return;
     }
     let count = operands.len() as u64;
@@ -147,9 +140,9 @@ fn operand_kind(checker: &Checker, scope: ScopeId, operand: &Expr) -> ValueKind 
     if kind != ValueKind::Unknown {
         return kind;
     }
-    let bindings = checker.model.scope(scope).bindings_of(name.id.as_str());
+    let (owner, bindings) = checker.model.visible_bindings(scope, name.id.as_str());
     let mut assigned = bindings.iter().map(|binding| match binding.kind {
-        BindingKind::Assignment(value) => value_kind(checker, scope, value),
+        BindingKind::Assignment(value) => value_kind(checker, owner, value),
         _ => ValueKind::Unknown,
     });
     let Some(first) = assigned.next() else {

@@ -13,6 +13,7 @@ pub const META: RuleMeta = RuleMeta {
     summary: "a module global or builtin loaded on every iteration of a hot loop in a function",
     documentation: include_str!("../../rules/MEM401.md"),
     severity_floor: Severity::Info,
+    same_as: &[],
 };
 
 pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, name: &'a ast::ExprName) {

@@ -353,7 +353,9 @@ const DETACHING_METHODS: &[&str] = &[
 /// local of the function (an attribute of some object, a global), any method called on an
 /// item, or any attribute set on one, counts too: `cls.__declare_first__()` may unregister
 /// `cls` from the registry iterated, and `b.a = a2` moves `b` out of `a1.bs` through an ORM
-/// back-reference. A target that is not a name or a tuple of names counts too.
+/// back-reference. A target that is not a name or a tuple of names counts too, and so does a
+/// call of a function nested in this one that reaches a source (`expand(b)` removing `b` from
+/// the dict iterated).
 pub fn items_may_change_container(
     checker: &Checker,
     context: &Context,
@@ -378,9 +380,17 @@ pub fn items_may_change_container(
     });
     let on_item =
         |expr: &Expr| Source::of(expr).is_some_and(|source| targets.contains(&source.root));
+    let scope = context.scope();
     iterator.any_expr(&|expr: &Expr| match expr {
         Expr::Call(call) => match call.func.as_ref() {
-            Expr::Name(called) => targets.contains(&called.id.as_str()),
+            Expr::Name(called) => {
+                targets.contains(&called.id.as_str())
+                    || sources.iter().any(|source| {
+                        checker
+                            .model
+                            .local_function_loads(scope, called.id.as_str(), source.root)
+                    })
+            }
             Expr::Attribute(method) => {
                 (shared || DETACHING_METHODS.contains(&method.attr.as_str()))
                     && on_item(&method.value)
@@ -391,6 +401,105 @@ pub fn items_may_change_container(
             shared && attribute.ctx != ExprContext::Load && on_item(&attribute.value)
         }
         _ => false,
+    })
+}
+
+/// True when a copy of `sources` taken to be iterated may be what keeps the loop correct: the
+/// loop may change a source ([`loop_may_change`]), its items may leave the container they
+/// came from ([`items_may_change_container`]), a source may be the method's own object
+/// ([`may_be_the_receiver`]), other code runs while it iterates
+/// ([`others_run_while_iterating`]), or another thread may change a source
+/// ([`shared_state`]). The rules about copies made only to be iterated stay silent then.
+pub fn copy_may_protect(
+    checker: &Checker,
+    context: &Context,
+    iterator: IteratedBy,
+    sources: &[Source],
+) -> bool {
+    loop_may_change(iterator, sources)
+        || items_may_change_container(checker, context, iterator, sources)
+        || may_be_the_receiver(checker, context, iterator, sources)
+        || others_run_while_iterating(checker, context, iterator, sources)
+        || sources
+            .iter()
+            .any(|source| shared_state(checker, context, source))
+}
+
+/// True when code outside the loop runs while it iterates and may change a source: a
+/// generator expression consumed by a call that changes it (`seen.update((v, u) for u, v in
+/// list(seen))`), or a loop that yields or awaits, handing control to code that may change any
+/// source the function did not make itself.
+pub fn others_run_while_iterating(
+    checker: &Checker,
+    context: &Context,
+    iterator: IteratedBy,
+    sources: &[Source],
+) -> bool {
+    match iterator {
+        IteratedBy::Comprehension {
+            comprehension: generator @ Expr::Generator(_),
+            ..
+        } => consumer_changes_a_source(context, generator, sources),
+        IteratedBy::Comprehension { .. } => false,
+        IteratedBy::For(_) => {
+            let suspends = iterator.any_expr(&|expr: &Expr| {
+                matches!(expr, Expr::Yield(_) | Expr::YieldFrom(_) | Expr::Await(_))
+            });
+            suspends
+                && !sources
+                    .iter()
+                    .all(|source| made_here(checker, context, source))
+        }
+    }
+}
+
+/// True when `source` is a local the function itself fills with a fresh display or
+/// comprehension, which no other code can reach while it does not hand it out.
+fn made_here(checker: &Checker, context: &Context, source: &Source) -> bool {
+    let bindings = checker
+        .model
+        .scope(context.scope())
+        .bindings_of(source.root);
+    source.attributes.is_empty()
+        && checker.model.resolve(context.scope(), source.root) == Resolution::Local
+        && !bindings.is_empty()
+        && bindings.iter().all(|binding| {
+            matches!(
+                binding.kind,
+                BindingKind::Assignment(
+                    Expr::List(_)
+                        | Expr::Dict(_)
+                        | Expr::Set(_)
+                        | Expr::Tuple(_)
+                        | Expr::ListComp(_)
+                        | Expr::DictComp(_)
+                        | Expr::SetComp(_)
+                )
+            )
+        })
+}
+
+/// True when the call consuming `generator` is a method of a source that is not a known
+/// reader, or is handed a source too.
+fn consumer_changes_a_source(context: &Context, generator: &Expr, sources: &[Source]) -> bool {
+    let mut parents = context.parents().iter().rev();
+    let found = parents
+        .by_ref()
+        .any(|node| matches!(node, Node::Expr(expr) if std::ptr::eq(*expr, generator)));
+    let Some(Node::Expr(Expr::Call(call))) = parents.next().filter(|_| found) else {
+        return false;
+    };
+    sources.iter().any(|source| {
+        let method_on_source = matches!(call.func.as_ref(), Expr::Attribute(method)
+            if source.reaches(&method.value)
+                && !READING_METHODS.contains(&method.attr.as_str()));
+        let handed = call
+            .arguments
+            .args
+            .iter()
+            .chain(call.arguments.keywords.iter().map(|keyword| &keyword.value))
+            .any(|argument| source.is(argument));
+        method_on_source || handed
     })
 }
 

@@ -2,9 +2,9 @@
 
 use ruff_python_ast::helpers::{any_over_body, any_over_expr};
 use ruff_python_ast::{self as ast, Expr, ExprContext, Stmt};
-use ruff_text_size::{Ranged, TextRange};
+use ruff_text_size::Ranged;
 
-use super::common::{for_each_statement, in_finally, statement_after};
+use super::common::{KEEPING_CONSUMERS, for_each_statement, in_finally, statement_after};
 
 use super::elements::elements;
 use super::{Rule, RuleMeta};
@@ -20,6 +20,7 @@ pub const META: RuleMeta = RuleMeta {
     summary: "a list filled by `.append()` in a loop, then iterated exactly once",
     documentation: include_str!("../../rules/MEM302.md"),
     severity_floor: Severity::Info,
+    same_as: &[],
 };
 
 /// Builtins that iterate their argument once and keep nothing of it.
@@ -64,16 +65,19 @@ pub fn check(checker: &mut Checker, scope: ScopeId) {
                 (Some(appended), 1) => elements(model, appended, fill.append_loop),
                 _ => Elements::Unknown,
             };
+            let kept = matches!(fill.consumer.usage, Usage::Argument { call, .. }
+                if model.builtin_callee(scope, call).is_some_and(|builtin| KEEPING_CONSUMERS.contains(&builtin)));
             found.push((
                 name,
                 creation,
                 items.repeated_by(checker.iterations(creation.loop_id, creation.range)),
                 elements,
+                kept,
             ));
         }
     }
-    found.sort_by_key(|(_, creation, _, _)| creation.range.start());
-    for (name, creation, iterations, elements) in found {
+    found.sort_by_key(|(_, creation, _, _, _)| creation.range.start());
+    for (name, creation, iterations, elements, kept) in found {
         let Some(statement) = creation.statement else {
             continue;
         };
@@ -86,6 +90,7 @@ pub fn check(checker: &mut Checker, scope: ScopeId) {
                 producer: Producer::AppendLoop,
                 container: Container::List,
                 elements,
+                kept,
             },
             iterations,
         );
@@ -255,7 +260,7 @@ fn has_observable_effects(
 ) -> bool {
     let loop_node = checker.model.loop_(fill_loop).node;
     exits_or_suspends(loop_node.body())
-        || leaves_state_behind(checker, scope, list, loop_node.range())
+        || leaves_state_behind(checker, scope, list, fill_loop)
         || finishes_items(consumer)
         || orders_side_effects(checker, scope, list, loop_node, consumer)
 }
@@ -316,13 +321,30 @@ fn orders_side_effects(
     let next = statement_after(&function.body, fill_loop.range());
     let consumed_right_after = matches!(consumer.usage, Usage::Argument { .. })
         && next.is_some_and(|next| next.range().contains_range(consumer.range));
-    !consumed_right_after || in_finally(&function.body, consumer.range)
+    !consumed_right_after
+        || in_finally(&function.body, consumer.range)
+        || short_circuits(checker, scope, consumer)
+}
+
+/// True when the consumer is `any()` or `all()`, which stop at the first item that decides:
+/// fed lazily, they would skip the effects of producing the rest.
+fn short_circuits(checker: &Checker, scope: ScopeId, consumer: &Reference) -> bool {
+    let Usage::Argument { call, .. } = consumer.usage else {
+        return false;
+    };
+    matches!(
+        checker.model.builtin_callee(scope, call),
+        Some("any" | "all")
+    )
 }
 
 fn exits_or_suspends(body: &[Stmt]) -> bool {
     let mut exits = false;
     for_each_statement(body, &mut |statement| {
-        exits |= matches!(statement, Stmt::Return(_) | Stmt::Raise(_));
+        exits |= matches!(
+            statement,
+            Stmt::Return(_) | Stmt::Raise(_) | Stmt::Assert(_)
+        );
     });
     exits
         || any_over_body(body, |expr| {
@@ -330,30 +352,42 @@ fn exits_or_suspends(body: &[Stmt]) -> bool {
         })
 }
 
-/// True if the loop spanning `loop_range` binds or mutates anything other than `list` that is
-/// still read after the loop.
-fn leaves_state_behind(
-    checker: &Checker,
-    scope: ScopeId,
-    list: &str,
-    loop_range: TextRange,
-) -> bool {
+/// True if `fill_loop` binds or mutates anything other than `list` that is still read after
+/// it, or in a loop around it (`while line: ... while line: items.append(line); line =
+/// next_line()`).
+fn leaves_state_behind(checker: &Checker, scope: ScopeId, list: &str, fill_loop: LoopId) -> bool {
     let model = checker.model;
     let function = model.scope(scope);
+    let loop_range = model.loop_(fill_loop).node.range();
     let after = loop_range.end();
+    // A loop around this one runs its code again after this loop ends, before as well.
+    let outer = model
+        .loop_chain(Some(fill_loop))
+        .nth(1)
+        .map(|id| model.loop_(id).node.range());
+    let read_later = |name: &str| {
+        model.read_after(scope, name, after)
+            || outer.is_some_and(|outer| {
+                function.references().iter().any(|reference| {
+                    reference.name == name
+                        && outer.contains_range(reference.range)
+                        && !loop_range.contains_range(reference.range)
+                })
+            })
+    };
     let bound_inside = function.bindings().any(|(name, bindings)| {
         name != list
             && bindings
                 .iter()
                 .any(|binding| loop_range.contains_range(binding.range))
-            && model.read_after(scope, name, after)
+            && read_later(name)
     });
     bound_inside
         || function.references().iter().any(|reference| {
             reference.name != list
                 && loop_range.contains_range(reference.range)
                 && mutates(reference)
-                && model.read_after(scope, reference.name, after)
+                && read_later(reference.name)
         })
 }
 

@@ -4,7 +4,7 @@ use ruff_python_ast::helpers::any_over_expr;
 use ruff_python_ast::{self as ast, Expr};
 use ruff_text_size::Ranged;
 
-use super::common::ONE_PASS_CONSUMERS;
+use super::common::{KEEPING_CONSUMERS, ONE_PASS_CONSUMERS};
 use super::elements::elements;
 use super::{Rule, RuleMeta};
 use crate::checker::{Checker, iterations_of};
@@ -17,6 +17,7 @@ pub const META: RuleMeta = RuleMeta {
     summary: "a list comprehension passed to a builtin that only iterates or counts it",
     documentation: include_str!("../../rules/MEM301.md"),
     severity_floor: Severity::Info,
+    same_as: &["C419"],
 };
 
 /// Builtins whose result a set comprehension's de-duplication cannot change.
@@ -80,11 +81,15 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, expr: &'a Exp
                 .to_string(),
         )
     } else {
+        let saved = if KEEPING_CONSUMERS.contains(&builtin) {
+            format!("the {} handed over is not built", kind.to_ascii_lowercase())
+        } else {
+            format!("no {} is built", kind.to_ascii_lowercase())
+        };
         (
             format!("{kind} comprehension passed to `{builtin}()`"),
             format!(
-                "Pass a generator expression: drop the brackets, `{builtin}(... for ... in ...)`, and no {} is built",
-                kind.to_ascii_lowercase()
+                "Pass a generator expression: drop the brackets, `{builtin}(... for ... in ...)`, and {saved}"
             ),
         )
     };
@@ -105,6 +110,7 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, expr: &'a Exp
                 Container::List
             },
             elements: comprehension_elements(checker, expr, generators),
+            kept: KEEPING_CONSUMERS.contains(&builtin),
         },
         iterations,
     );

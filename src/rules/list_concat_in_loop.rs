@@ -18,6 +18,7 @@ pub const META: RuleMeta = RuleMeta {
     summary: "a list rebuilt by `lst = lst + [...]` across loop iterations",
     documentation: include_str!("../../rules/MEM204.md"),
     severity_floor: Severity::Info,
+    same_as: &[],
 };
 
 pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, statement: &'a Stmt) {

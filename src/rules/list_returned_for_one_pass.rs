@@ -19,6 +19,7 @@ pub const META: RuleMeta = RuleMeta {
     summary: "a function builds and returns a list that every caller only iterates once",
     documentation: include_str!("../../rules/MEM307.md"),
     severity_floor: Severity::Info,
+    same_as: &[],
 };
 
 /// The list a function returns: how it is built, its items, and how many (the trip counts of
@@ -246,6 +247,7 @@ pub fn judge(function: &FunctionCandidate, uses: &Uses) -> Option<Finding> {
             producer: function.built.producer,
             container: Container::List,
             elements: function.built.elements,
+            kept: false,
         },
         iterations: function.built.items.clone(),
     })

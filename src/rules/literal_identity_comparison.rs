@@ -14,6 +14,7 @@ pub const META: RuleMeta = RuleMeta {
     summary: "`is` / `is not` against a literal, whose identity depends on interning",
     documentation: include_str!("../../rules/MEM103.md"),
     severity_floor: Severity::Warning,
+    same_as: &["F632"],
 };
 
 /// Describes `expr` if it is a literal value whose identity is not guaranteed.

@@ -15,6 +15,7 @@ pub const META: RuleMeta = RuleMeta {
     summary: "a list, dict or set of constants rebuilt on every loop iteration and only read",
     documentation: include_str!("../../rules/MEM403.md"),
     severity_floor: Severity::Info,
+    same_as: &[],
 };
 
 /// Builtins that read their argument and keep nothing of it (the containers they return are
@@ -70,6 +71,11 @@ pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, display: &'a 
         LoopNode::Comprehension(_)
     );
     if context.in_exit_path() && !comprehension {
+        return;
+    }
+    // A comprehension in a class body cannot see the class's names: there is no "before the
+    // loop" to build it in but the module, and the class body runs once anyway.
+    if comprehension && context.frame_class() == ScopeClass::Class {
         return;
     }
     let scope = context.scope();

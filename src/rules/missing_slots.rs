@@ -16,6 +16,7 @@ pub const META: RuleMeta = RuleMeta {
     summary: "a class with a fixed set of attributes, instantiated in a loop, without `__slots__`",
     documentation: include_str!("../../rules/MEM503.md"),
     severity_floor: Severity::Info,
+    same_as: &[],
 };
 
 /// The first minor version whose `@dataclass` takes `slots=True`.

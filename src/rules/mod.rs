@@ -12,6 +12,7 @@ pub(crate) mod common;
 mod elements;
 mod equality;
 pub(crate) mod iterable;
+pub(crate) mod translated;
 
 use ruff_text_size::{Ranged, TextRange};
 
@@ -31,6 +32,10 @@ pub struct RuleMeta {
     /// The least severity a finding gets whatever its cost: a habit that can change what the
     /// program does (`x is "literal"`) is worth a warning even though it allocates nothing.
     pub severity_floor: Severity,
+    /// Codes other linters give the same habit (`E711` for MEM101): a `# noqa` naming one
+    /// silences this rule too, so a line already excused for ruff or flake8 is not reported
+    /// again.
+    pub same_as: &'static [&'static str],
 }
 
 /// One occurrence of a habit in a file.
@@ -113,6 +118,11 @@ impl Rule {
 
     pub fn documentation(self) -> &'static str {
         self.meta().documentation
+    }
+
+    /// True if `code` names this rule, as its own code or another linter's code for the habit.
+    pub fn is_named_by(self, code: &str) -> bool {
+        code == self.code() || self.meta().same_as.contains(&code)
     }
 
     /// Looks a rule up by its code (`MEM101`) or its name (`none-comparison`).

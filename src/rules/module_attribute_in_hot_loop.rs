@@ -14,6 +14,7 @@ pub const META: RuleMeta = RuleMeta {
     summary: "an attribute chain on an imported module looked up on every iteration of a hot loop",
     documentation: include_str!("../../rules/MEM402.md"),
     severity_floor: Severity::Info,
+    same_as: &[],
 };
 
 pub fn check<'a>(

@@ -17,6 +17,7 @@ pub const META: RuleMeta = RuleMeta {
     documentation: include_str!("../../rules/MEM501.md"),
     // One object shared by every call: a behaviour bug as much as a memory one.
     severity_floor: Severity::Warning,
+    same_as: &["B006"],
 };
 
 /// Builtins whose call makes a new mutable container.

@@ -15,6 +15,7 @@ pub const META: RuleMeta = RuleMeta {
     summary: "`for x in list(it)` or `[*it]`: a list built only to be iterated once",
     documentation: include_str!("../../rules/MEM306.md"),
     severity_floor: Severity::Info,
+    same_as: &["PERF101"],
 };
 
 /// Builtins whose result can be iterated as it is, each argument iterated lazily.
@@ -49,13 +50,7 @@ pub fn check<'a>(
     let Some(sources) = sources(checker, scope, argument) else {
         return;
     };
-    if iterable::loop_may_change(iterator, &sources)
-        || iterable::items_may_change_container(checker, context, iterator, &sources)
-        || iterable::may_be_the_receiver(checker, context, iterator, &sources)
-        || sources
-            .iter()
-            .any(|source| iterable::shared_state(checker, context, source))
-    {
+    if iterable::copy_may_protect(checker, context, iterator, &sources) {
         return;
     }
     let direct = checker

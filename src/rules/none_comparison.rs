@@ -15,6 +15,7 @@ pub const META: RuleMeta = RuleMeta {
     summary: "`==` or `!=` against `None` where `is` / `is not` compares identity",
     documentation: include_str!("../../rules/MEM101.md"),
     severity_floor: Severity::Info,
+    same_as: &["E711"],
 };
 
 pub fn check(checker: &mut Checker, context: &Context, compare: &ast::ExprCompare) {

@@ -16,6 +16,7 @@ pub const META: RuleMeta = RuleMeta {
     summary: "lists added up with `sum(..., [])` or `reduce(operator.add, ...)`",
     documentation: include_str!("../../rules/MEM205.md"),
     severity_floor: Severity::Info,
+    same_as: &["RUF017"],
 };
 
 /// A call that adds lists up one `+` at a time.

@@ -15,6 +15,7 @@ pub const META: RuleMeta = RuleMeta {
     summary: "`f.readlines()` or `f.read().splitlines()` read whole only to be iterated once",
     documentation: include_str!("../../rules/MEM303.md"),
     severity_floor: Severity::Info,
+    same_as: &["FURB129"],
 };
 
 /// How the whole file is read.

@@ -15,10 +15,14 @@ pub const META: RuleMeta = RuleMeta {
     summary: "an object stores itself into an object it holds: a reference cycle without `weakref`",
     documentation: include_str!("../../rules/MEM504.md"),
     severity_floor: Severity::Info,
+    same_as: &[],
 };
 
 /// Methods that store their arguments in the container they are called on.
 const STORING_METHODS: &[&str] = &["append", "appendleft", "add", "insert", "setdefault"];
+
+/// Methods that take items out of the container they are called on.
+const EMPTYING_METHODS: &[&str] = &["pop", "popleft", "popitem", "remove", "discard", "clear"];
 
 /// First-parameter names that conventionally hold a class, not an instance.
 const CLASS_PARAMETERS: &[&str] = &["cls", "mcs", "mcls", "metacls"];
@@ -150,10 +154,10 @@ pub fn check<'a>(
         };
         let help = match holds {
             Holds::Attribute(attribute) => format!(
-                "{holder} likely owns `{this}`: hold it weakly instead (`{this}.{attribute} = weakref.proxy(...)`), or clear `{this}.{attribute}` when the two part"
+                "{holder} likely owns `{this}`: hold it weakly instead (`{this}.{attribute} = weakref.ref(...)`, called to read it), or set `{this}.{attribute} = None` once they are done with each other"
             ),
             Holds::Container => format!(
-                "Keep the back-reference weak: store `weakref.ref({this})` (or `weakref.proxy({this})`), or hold the children in a `weakref.WeakSet`"
+                "Keep the back-reference weak: store `weakref.ref({this})`, called to read it, or hold the children in a `weakref.WeakSet`"
             ),
         };
         checker.report(
@@ -219,6 +223,9 @@ fn cycles_back<'a>(
         .then_some(*attribute)
     };
     if back.into.root == this {
+        if fields.emptied.contains(&back.into.attributes) {
+            return None;
+        }
         return held_attribute(&back.into).map(Holds::Attribute);
     }
     stores.iter().find_map(|forward| {
@@ -293,6 +300,9 @@ struct Fields<'a> {
     strong: Vec<&'a str>,
     weak: Vec<&'a str>,
     released: Vec<&'a str>,
+    /// Containers reached from the instance that some method takes items out of
+    /// (`self.db.stack.pop()` in `__exit__`): what `__enter__` pushed there is let go.
+    emptied: Vec<Vec<&'a str>>,
 }
 
 fn instance_fields<'a>(
@@ -318,6 +328,9 @@ fn instance_fields<'a>(
             if let Some(released) = released_field(statement, &own) {
                 fields.released.push(released);
             }
+            if let Some(emptied) = emptied_container(statement, this) {
+                fields.emptied.push(emptied);
+            }
             let (targets, value) = match statement {
                 Stmt::Assign(ast::StmtAssign { targets, value, .. }) => (targets.as_slice(), value),
                 Stmt::AnnAssign(ast::StmtAnnAssign {
@@ -327,7 +340,9 @@ fn instance_fields<'a>(
                 }) => (std::slice::from_ref(target.as_ref()), value),
                 _ => return,
             };
-            let weak = makes_weak_container(value) || is_module_class(checker, class_scope, value);
+            let weak = makes_weak_container(value)
+                || is_module_class(checker, class_scope, value)
+                || makes_class(value);
             for attribute in targets.iter().filter_map(own) {
                 fields.strong.push(attribute);
                 if weak {
@@ -337,6 +352,29 @@ fn instance_fields<'a>(
         });
     }
     fields
+}
+
+/// The attributes from the instance to a container `statement` takes items out of:
+/// `self.db.stack.pop()`, `self.registry.remove(self)`, `del self.owner.items[key]`.
+fn emptied_container<'a>(statement: &'a Stmt, this: &str) -> Option<Vec<&'a str>> {
+    let container = match statement {
+        Stmt::Expr(ast::StmtExpr { value, .. }) => match value.as_ref() {
+            Expr::Call(call) => match call.func.as_ref() {
+                Expr::Attribute(method) if EMPTYING_METHODS.contains(&method.attr.as_str()) => {
+                    method.value.as_ref()
+                }
+                _ => return None,
+            },
+            _ => return None,
+        },
+        Stmt::Delete(ast::StmtDelete { targets, .. }) => match targets.as_slice() {
+            [Expr::Subscript(subscript)] => subscript.value.as_ref(),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    let place = Place::of(container)?;
+    (place.root == this && !place.attributes.is_empty()).then_some(place.attributes)
 }
 
 /// The attribute of the instance `statement` lets go of: `self.x = None`, `del self.x`,
@@ -358,6 +396,28 @@ fn released_field<'a>(
             _ => None,
         },
         _ => None,
+    }
+}
+
+/// True for a call that makes a class at run time: `type(name, bases, namespace)`,
+/// `type.__new__(Meta, ...)`, `Meta.__new__(Meta, ...)`, `types.new_class(...)`. A class is
+/// in cycles of its own (its `__mro__`, its methods' globals), which only the cyclic garbage
+/// collector frees, whatever refers back to it.
+fn makes_class(value: &Expr) -> bool {
+    let Expr::Call(call) = value else {
+        return false;
+    };
+    match call.func.as_ref() {
+        Expr::Name(name) => name.id.as_str() == "type" && call.arguments.args.len() == 3,
+        Expr::Attribute(method) => match method.attr.as_str() {
+            "new_class" => true,
+            "__new__" => matches!(method.value.as_ref(), Expr::Name(owner)
+                if owner.id.as_str() == "type"
+                    || owner.id.ends_with("Meta")
+                    || owner.id.ends_with("Type")),
+            _ => false,
+        },
+        _ => false,
     }
 }
 

@@ -15,6 +15,7 @@ pub const META: RuleMeta = RuleMeta {
     summary: "`==` or `!=` against `True`, `False`, `...` or `NotImplemented`",
     documentation: include_str!("../../rules/MEM102.md"),
     severity_floor: Severity::Info,
+    same_as: &["E712"],
 };
 
 /// The singleton an operand names, spelled as in source.
@@ -60,11 +61,13 @@ pub fn check(checker: &mut Checker, context: &Context, compare: &ast::ExprCompar
         let subject = equality::before_is(text, other);
         let identity = if negated { "is not" } else { "is" };
         let help = match (value, negated) {
+            // Identity first: it is what `==` meant for a bool and keeps other values out;
+            // a truth test also lets in `1`, `[0]` or any object.
             ("True", false) | ("False", true) => format!(
-                "Test truthiness with `if {text}:`, or identity with `{subject} {identity} {value}`"
+                "Use `{subject} {identity} {value}`, or `if {text}:` when it is always a bool"
             ),
             ("True", true) | ("False", false) => format!(
-                "Test truthiness with `if not {}:`, or identity with `{subject} {identity} {value}`",
+                "Use `{subject} {identity} {value}`, or `if not {}:` when it is always a bool",
                 equality::before_not(text, other)
             ),
             _ => format!("Use `{subject} {identity} {value}`: `{value}` is a singleton"),

@@ -16,6 +16,7 @@ pub const META: RuleMeta = RuleMeta {
     summary: "`for x in seq[1:]`: a slice copied only to be iterated once",
     documentation: include_str!("../../rules/MEM304.md"),
     severity_floor: Severity::Info,
+    same_as: &[],
 };
 
 pub fn check<'a>(
@@ -43,9 +44,17 @@ pub fn check<'a>(
     }
     let step = bounds.step.as_deref().map(int_literal);
     let help = match step {
-        None | Some(Some(1..)) => {
-            "Iterate the items in place with `itertools.islice(seq, start, stop)`, or over an index `range`"
-        }
+        None | Some(Some(1..)) => match bounds_sign(checker, scope, bounds) {
+            Sign::NonNegative => {
+                "Iterate the items in place with `itertools.islice(seq, start, stop)`, or over an index `range`"
+            }
+            Sign::Negative => {
+                "Iterate the items in place over an index range, `range(len(seq))[start:stop]`, which takes negative bounds as the slice does (`itertools.islice` refuses them)"
+            }
+            Sign::Unknown => {
+                "Iterate the items in place: `itertools.islice(seq, start, stop)` if the bounds are never negative, else an index range, `range(len(seq))[start:stop]`, which takes negative bounds as the slice does"
+            }
+        },
         Some(Some(-1)) if bounds.lower.is_none() && bounds.upper.is_none() => {
             "Iterate backwards in place with `reversed(seq)`"
         }
@@ -54,9 +63,7 @@ pub fn check<'a>(
     };
     // The loop changes the sequence it runs over: the copy is what makes that safe.
     let sources: Vec<Source> = Source::of(value).into_iter().collect();
-    let changes_source = iterable::loop_may_change(iterator, &sources);
-    if changes_source || iterable::items_may_change_container(checker, context, iterator, &sources)
-    {
+    if iterable::copy_may_protect(checker, context, iterator, &sources) {
         return;
     }
     let items = match literal_length(bounds) {
@@ -81,12 +88,12 @@ pub fn check<'a>(
 /// `memoryview` (a view), a `range` (`range(10)[1:]` is another `range`), or a name bound to
 /// one of those.
 fn is_copied_by_slicing(checker: &Checker, scope: ScopeId, value: &Expr) -> bool {
-    let is_view = |expr: &Expr| {
+    let is_view = |scope: ScopeId, expr: &Expr| {
         matches!(expr, Expr::Call(call)
             if checker.model.is_builtin_call(scope, call, "memoryview")
                 || checker.model.is_builtin_call(scope, call, "range"))
     };
-    if is_view(value) {
+    if is_view(scope, value) {
         return false;
     }
     if matches!(
@@ -98,12 +105,12 @@ fn is_copied_by_slicing(checker: &Checker, scope: ScopeId, value: &Expr) -> bool
     let Expr::Name(name) = value else {
         return true;
     };
-    let bindings = checker.model.scope(scope).bindings_of(name.id.as_str());
+    let (owner, bindings) = checker.model.visible_bindings(scope, name.id.as_str());
     !bindings.iter().any(|binding| match binding.kind {
         BindingKind::Assignment(bound) => {
-            is_view(bound)
+            is_view(owner, bound)
                 || matches!(
-                    value_kind(checker, scope, bound),
+                    value_kind(checker, owner, bound),
                     ValueKind::Str | ValueKind::Bytes | ValueKind::ByteArray
                 )
         }
@@ -153,14 +160,40 @@ fn is_query(checker: &Checker, scope: ScopeId, value: &Expr) -> bool {
             if id.contains("queryset") || id == "qs" || id.ends_with("_qs") {
                 return true;
             }
-            let bindings = checker.model.scope(scope).bindings_of(id);
+            let (owner, bindings) = checker.model.visible_bindings(scope, id);
             !bindings.is_empty()
                 && bindings.iter().all(|binding| {
-                    matches!(binding.kind, BindingKind::Assignment(bound) if is_query(checker, scope, bound))
+                    matches!(binding.kind, BindingKind::Assignment(bound) if is_query(checker, owner, bound))
                 })
         }
         _ => false,
     }
+}
+
+/// Whether a slice's bounds may be negative, which `itertools.islice` refuses.
+enum Sign {
+    NonNegative,
+    Negative,
+    Unknown,
+}
+
+/// The sign of `seq[start:stop]`'s bounds: non-negative when each is absent, a value the
+/// source fixes at zero or more, or a `len()`; negative when one is fixed below zero.
+fn bounds_sign(checker: &Checker, scope: ScopeId, bounds: &ast::ExprSlice) -> Sign {
+    let mut sign = Sign::NonNegative;
+    for bound in [bounds.lower.as_deref(), bounds.upper.as_deref()]
+        .into_iter()
+        .flatten()
+    {
+        match checker.model.int_value(scope, bound) {
+            Some(value) if value < 0 => return Sign::Negative,
+            Some(_) => {}
+            None if matches!(bound, Expr::Call(call) if checker.model.is_builtin_call(scope, call, "len")) =>
+                {}
+            None => sign = Sign::Unknown,
+        }
+    }
+    sign
 }
 
 /// How many items `seq[start:stop]` has at most when both bounds are non-negative literals.

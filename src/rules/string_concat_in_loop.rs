@@ -14,6 +14,7 @@ pub const META: RuleMeta = RuleMeta {
     summary: "a str or bytes grown by `+=` across loop iterations",
     documentation: include_str!("../../rules/MEM201.md"),
     severity_floor: Severity::Info,
+    same_as: &[],
 };
 
 /// What the evidence says is being grown, if it is a str or bytes. Mixed evidence (a list

@@ -14,6 +14,7 @@ pub const META: RuleMeta = RuleMeta {
     summary: "a tuple grown by `+=` across loop iterations",
     documentation: include_str!("../../rules/MEM203.md"),
     severity_floor: Severity::Info,
+    same_as: &[],
 };
 
 pub fn check<'a>(checker: &mut Checker<'a>, context: &Context<'a>, statement: &'a Stmt) {

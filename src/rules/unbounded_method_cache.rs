@@ -15,6 +15,7 @@ pub const META: RuleMeta = RuleMeta {
     summary: "`functools.cache` or `lru_cache` on a method: the cache keeps `self` alive",
     documentation: include_str!("../../rules/MEM502.md"),
     severity_floor: Severity::Info,
+    same_as: &["B019"],
 };
 
 /// First-parameter names that conventionally hold a class, not an instance.

@@ -28,6 +28,7 @@ pub(super) fn build<'a, O: Observer<'a>>(
         loops: Vec::new(),
         loop_ids: FxHashMap::default(),
         trip_counts: Vec::new(),
+        suspending: Vec::new(),
         size_changes: RefCell::default(),
         imported_packages: FxHashSet::default(),
         target,
@@ -45,6 +46,7 @@ pub(super) fn build<'a, O: Observer<'a>>(
         },
     );
     model.trip_counts = vec![OnceCell::new(); model.loops.len()];
+    model.suspending = vec![OnceCell::new(); model.loops.len()];
     let error = compile.and_then(|compile| compile.finish(&model));
     (model, error, observer)
 }

@@ -14,6 +14,7 @@ pub mod walk;
 
 use std::cell::{OnceCell, RefCell};
 
+use ruff_python_ast::helpers::any_over_body;
 use ruff_python_ast::{self as ast, Expr, Operator, Stmt};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -367,6 +368,8 @@ pub struct SemanticModel<'a> {
     loop_ids: FxHashMap<NodeKey, LoopId>,
     /// [`SemanticModel::trip_count`] of each loop, by index, worked out when first asked.
     trip_counts: Vec<OnceCell<Option<u64>>>,
+    /// [`SemanticModel::suspends`] of each loop, by index, worked out when first asked.
+    suspending: Vec<OnceCell<bool>>,
     /// Whether a name's loads may change the size of what it holds, by name, worked out
     /// when first asked (see `sizes`).
     size_changes: RefCell<FxHashMap<String, bool>>,
@@ -423,6 +426,20 @@ impl<'a> SemanticModel<'a> {
         *cell.get_or_init(|| {
             let loop_ = self.loop_(id);
             self.size_of(loop_.scope, loop_.node.iterable()?)
+        })
+    }
+
+    /// True when a `for` or `while` loop's body awaits or yields (outside functions nested
+    /// in it): each pass hands control elsewhere, to I/O or to the consumer.
+    pub fn suspends(&self, id: LoopId) -> bool {
+        let Some(cell) = self.suspending.get(id.index()) else {
+            return false;
+        };
+        *cell.get_or_init(|| match self.loop_(id).node {
+            LoopNode::Comprehension(_) => false,
+            node => any_over_body(node.body(), |expr| {
+                matches!(expr, Expr::Await(_) | Expr::Yield(_) | Expr::YieldFrom(_))
+            }),
         })
     }
 
@@ -529,6 +546,16 @@ impl<'a> SemanticModel<'a> {
         }
     }
 
+    /// The bindings a load of `name` in `scope` sees, in the scope that owns it, with that
+    /// scope: a comprehension or nested function sees its enclosing function's. Empty for a
+    /// builtin or a name bound nowhere.
+    pub fn visible_bindings(&self, scope: ScopeId, name: &str) -> (ScopeId, &[Binding<'a>]) {
+        match self.owner(scope, name) {
+            Some(owner) => (owner, self.scope(owner).bindings_of(name)),
+            None => (scope, &[]),
+        }
+    }
+
     /// True when `name`, loaded in `scope`, is the `*args` or `**kwargs` parameter of the
     /// function that owns it, never rebound.
     pub fn is_variadic_parameter(&self, scope: ScopeId, name: &str) -> bool {
@@ -588,6 +615,29 @@ impl<'a> SemanticModel<'a> {
             (Some(_), None) => true,
             (None, _) => false,
         }
+    }
+
+    /// True when `called`, loaded in `scope`, is a function defined inside another function
+    /// whose body, nested scopes included, loads `name`: a call of it may reach what `name`
+    /// holds in the enclosing function.
+    pub fn local_function_loads(&self, scope: ScopeId, called: &str, name: &str) -> bool {
+        let Some(owner) = self.owner(scope, called) else {
+            return false;
+        };
+        if !self.scope(owner).is_function() {
+            return false;
+        }
+        self.scope(owner).children().iter().any(|&child| {
+            matches!(self.scope(child).node, ScopeNode::Function(function) if function.name.as_str() == called)
+                && std::iter::once(child)
+                    .chain(self.descendants(child))
+                    .any(|inner| {
+                        self.scope(inner)
+                            .references()
+                            .iter()
+                            .any(|reference| reference.name == name)
+                    })
+        })
     }
 
     /// Every scope nested in `id`, at any depth.

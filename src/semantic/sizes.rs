@@ -247,18 +247,35 @@ impl<'a> SemanticModel<'a> {
                     .saturating_add(self.size_at(scope, right, deeper)?),
             ),
             Expr::Call(call) => self.call_size(scope, call, deeper),
-            Expr::Name(name) => {
-                let (owner, value) = self.single_assignment(scope, name.id.as_str())?;
-                if self.is_empty_list(owner, value) {
-                    return self.appended_size(owner, name);
-                }
-                if !is_immutable(value) && self.may_change_size(name.id.as_str()) {
-                    return None;
-                }
-                self.size_at(owner, value, deeper)
-            }
+            // `inputs = (a,) if short else (a, b)`: at most the larger.
+            Expr::If(ast::ExprIf { body, orelse, .. }) => Some(
+                self.size_at(scope, body, deeper)?
+                    .max(self.size_at(scope, orelse, deeper)?),
+            ),
+            Expr::Name(name) => self.name_size(scope, name, deeper),
             _ => None,
         }
+    }
+
+    /// The size of what `name` holds: the size of the value it is bound to, or the largest of
+    /// them when each branch binds it to one (`options = ("a", "b")` in one, `("a",)` in the
+    /// other).
+    fn name_size(&self, scope: ScopeId, name: &ast::ExprName, depth: u8) -> Option<u64> {
+        let id = name.id.as_str();
+        let (owner, values) = self.assignments(scope, id)?;
+        if let [value] = values.as_slice()
+            && self.is_empty_list(owner, value)
+        {
+            return self.appended_size(owner, name);
+        }
+        values.iter().try_fold(0u64, |most, value| {
+            if self.is_empty_list(owner, value)
+                || (!is_immutable(value) && self.may_change_size(id))
+            {
+                return None;
+            }
+            Some(most.max(self.size_at(owner, value, depth)?))
+        })
     }
 
     fn call_size(&self, scope: ScopeId, call: &ast::ExprCall, depth: u8) -> Option<u64> {
@@ -311,7 +328,9 @@ impl<'a> SemanticModel<'a> {
     fn is_empty_list(&self, scope: ScopeId, value: &Expr) -> bool {
         match value {
             Expr::List(list) => list.elts.is_empty(),
-            Expr::Call(call) => call.arguments.is_empty() && self.is_builtin_call(scope, call, "list"),
+            Expr::Call(call) => {
+                call.arguments.is_empty() && self.is_builtin_call(scope, call, "list")
+            }
             _ => false,
         }
     }
@@ -328,7 +347,11 @@ impl<'a> SemanticModel<'a> {
         let mut size = 0u64;
         for (index, scope) in self.scopes.iter().enumerate() {
             let here = ScopeId(u32::try_from(index).unwrap_or(u32::MAX));
-            for reference in scope.references().iter().filter(|reference| reference.name == id) {
+            for reference in scope
+                .references()
+                .iter()
+                .filter(|reference| reference.name == id)
+            {
                 match reference.usage {
                     Usage::Attribute {
                         attribute,
@@ -368,10 +391,18 @@ impl<'a> SemanticModel<'a> {
     /// How many times code at `at`, in `innermost` and the loops around it up to `outer`
     /// (which runs it afresh), runs, when the source shows every count and no branch is on
     /// the way.
-    fn runs_between(&self, innermost: Option<LoopId>, outer: Option<LoopId>, at: TextRange) -> Option<u64> {
+    fn runs_between(
+        &self,
+        innermost: Option<LoopId>,
+        outer: Option<LoopId>,
+        at: TextRange,
+    ) -> Option<u64> {
         let mut point = at;
         let mut runs = 1u64;
-        for id in self.loop_chain(innermost).take_while(|id| Some(*id) != outer) {
+        for id in self
+            .loop_chain(innermost)
+            .take_while(|id| Some(*id) != outer)
+        {
             if self.branch_share(id, point) != 1 {
                 return None;
             }
@@ -384,14 +415,27 @@ impl<'a> SemanticModel<'a> {
     /// The value of `name` as the scope owning it binds it, when that is one plain assignment
     /// (`n = 3`, `solvers: list[str] = [...]`), with the scope the value is evaluated in.
     fn single_assignment(&self, scope: ScopeId, name: &str) -> Option<(ScopeId, &'a Expr)> {
+        let (owner, values) = self.assignments(scope, name)?;
+        match values.as_slice() {
+            [value] => Some((owner, *value)),
+            _ => None,
+        }
+    }
+
+    /// The values of `name` as the scope owning it binds it, when every binding is a plain
+    /// assignment, with the scope they are evaluated in.
+    fn assignments(&self, scope: ScopeId, name: &str) -> Option<(ScopeId, Vec<&'a Expr>)> {
         let owner = self.owner(scope, name)?;
-        let [binding] = self.scope(owner).bindings_of(name) else {
-            return None;
-        };
-        let BindingKind::Assignment(value) = binding.kind else {
-            return None;
-        };
-        (!self.rebound_elsewhere(owner, name)).then_some((owner, value))
+        let values = self
+            .scope(owner)
+            .bindings_of(name)
+            .iter()
+            .map(|binding| match binding.kind {
+                BindingKind::Assignment(value) => Some(value),
+                _ => None,
+            })
+            .collect::<Option<Vec<_>>>()?;
+        (!values.is_empty() && !self.rebound_elsewhere(owner, name)).then_some((owner, values))
     }
 
     /// True when a scope other than `owner` rebinds `name` through `global` or `nonlocal`:
@@ -734,6 +778,31 @@ def generate():
                 None
             ]
         );
+    }
+
+    #[test]
+    fn a_name_bound_in_each_branch_holds_at_most_the_largest() {
+        let source = "\
+def f(p, binary, rows):
+    inputs = (p[1],) if len(p) == 3 else (p[1], p[3])
+    for unit in inputs: pass
+    if binary:
+        options = ('micro', 'macro', 'weighted')
+    else:
+        options = ('micro', 'macro', 'weighted', 'samples')
+    for average in options: pass
+    if rows:
+        mixed = rows
+    else:
+        mixed = ('a',)
+    for m in mixed: pass
+    grown = ['a']
+    if binary:
+        grown = ['a', 'b']
+    grown.append('c')
+    for g in grown: pass
+";
+        assert_eq!(trip_counts(source), [Some(2), Some(4), None, None]);
     }
 
     #[test]
