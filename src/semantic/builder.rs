@@ -1,7 +1,7 @@
 //! Builds a [`SemanticModel`] in one pass over the module: scopes, loops, bindings and loads,
 //! recorded as the [walk](super::walk) meets them.
 
-use std::cell::{OnceCell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 
 use ruff_python_ast::{self as ast, Expr, ExprContext, Stmt};
 use ruff_text_size::Ranged;
@@ -28,6 +28,7 @@ pub(super) fn build<'a, O: Observer<'a>>(
         loops: Vec::new(),
         loop_ids: FxHashMap::default(),
         trip_counts: Vec::new(),
+        counting: Vec::new(),
         suspending: Vec::new(),
         size_changes: RefCell::default(),
         imported_packages: FxHashSet::default(),
@@ -46,6 +47,7 @@ pub(super) fn build<'a, O: Observer<'a>>(
         },
     );
     model.trip_counts = vec![OnceCell::new(); model.loops.len()];
+    model.counting = vec![Cell::new(false); model.loops.len()];
     model.suspending = vec![OnceCell::new(); model.loops.len()];
     let error = compile.and_then(|compile| compile.finish(&model));
     (model, error, observer)

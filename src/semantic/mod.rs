@@ -12,7 +12,7 @@ pub mod builtins;
 mod sizes;
 pub mod walk;
 
-use std::cell::{OnceCell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 
 use ruff_python_ast::helpers::any_over_body;
 use ruff_python_ast::{self as ast, Expr, Operator, Stmt};
@@ -368,6 +368,8 @@ pub struct SemanticModel<'a> {
     loop_ids: FxHashMap<NodeKey, LoopId>,
     /// [`SemanticModel::trip_count`] of each loop, by index, worked out when first asked.
     trip_counts: Vec<OnceCell<Option<u64>>>,
+    /// The loops whose trip count is being worked out, by index.
+    counting: Vec<Cell<bool>>,
     /// [`SemanticModel::suspends`] of each loop, by index, worked out when first asked.
     suspending: Vec<OnceCell<bool>>,
     /// Whether a name's loads may change the size of what it holds, by name, worked out
@@ -421,12 +423,26 @@ impl<'a> SemanticModel<'a> {
 
     /// How many times a `for` loop or comprehension clause runs, when the source shows the
     /// size of what it iterates (see [`SemanticModel::size_of`]); `None` for a `while` loop.
+    ///
+    /// A count that depends on itself (a loop over a list the same loop appends to, through
+    /// names bound in turn) is unknown: the loop being counted is marked while its count is
+    /// worked out, and asking for it again then answers `None`.
     pub fn trip_count(&self, id: LoopId) -> Option<u64> {
         let cell = self.trip_counts.get(id.index())?;
-        *cell.get_or_init(|| {
-            let loop_ = self.loop_(id);
-            self.size_of(loop_.scope, loop_.node.iterable()?)
-        })
+        if let Some(known) = cell.get() {
+            return *known;
+        }
+        let counting = self.counting.get(id.index())?;
+        if counting.replace(true) {
+            return None;
+        }
+        let loop_ = self.loop_(id);
+        let count = loop_
+            .node
+            .iterable()
+            .and_then(|iterable| self.size_of(loop_.scope, iterable));
+        counting.set(false);
+        *cell.get_or_init(|| count)
     }
 
     /// True when a `for` or `while` loop's body awaits or yields (outside functions nested

@@ -805,6 +805,22 @@ def f(p, binary, rows):
         assert_eq!(trip_counts(source), [Some(2), Some(4), None, None]);
     }
 
+    /// A loop over a name bound in turn to a list the same loop appends to: its count
+    /// depends on itself, and is unknown rather than a recursion without end.
+    #[test]
+    fn a_count_that_depends_on_itself_is_unknown() {
+        let source = "\
+def f():
+    found = []
+    names = ['a']
+    for row in names:
+        found.append(row)
+    names = found
+    return names
+";
+        assert_eq!(trip_counts(source), [None]);
+    }
+
     #[test]
     fn a_list_that_may_grow_has_no_size() {
         let source = "\
