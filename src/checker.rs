@@ -460,17 +460,18 @@ fn short_text(source: &str, range: TextRange) -> Option<&str> {
 /// How the program's own text bounds the items of `expr`, evaluated in `scope`, when their
 /// number does not depend on the data it runs on: a function's `*args` (or `**kwargs`) hold
 /// as many items as its call sites write out, a class's `__mro__` the classes of a hierarchy
-/// the program defines, a namedtuple's `_fields` or a dataclass's `fields()` the fields its
-/// definition lists. Wrappers that keep the size (`list(args)`, `enumerate(cls.__mro__)`,
-/// `kwargs.items()`) keep the bound.
+/// the program defines (so does the `bases` a metaclass is handed), a namedtuple's `_fields`
+/// or a dataclass's `fields()` the fields its definition lists. Wrappers that keep the size
+/// (`list(args)`, `enumerate(cls.__mro__)`, `kwargs.items()`) keep the bound.
 fn program_bound(model: &SemanticModel, scope: ScopeId, expr: &Expr) -> Option<&'static str> {
     const ARGUMENTS: &str = "as many as its callers write out";
     const HIERARCHY: &str = "as many as the classes of a hierarchy the program defines";
     const RECORD: &str = "as many as the fields of a record type the program defines";
     match expr {
+        Expr::Name(name) if model.is_variadic_parameter(scope, name.id.as_str()) => Some(ARGUMENTS),
         Expr::Name(name) => model
-            .is_variadic_parameter(scope, name.id.as_str())
-            .then_some(ARGUMENTS),
+            .is_metaclass_bases(scope, name.id.as_str())
+            .then_some(HIERARCHY),
         Expr::Attribute(attribute) => match attribute.attr.as_str() {
             "__mro__" | "__bases__" => Some(HIERARCHY),
             "_fields" | "__slots__" | "__dataclass_fields__" | "__match_args__" => Some(RECORD),

@@ -148,7 +148,7 @@ fn loops_bounded_by_the_program_are_not_data() {
     write(
         dir.path(),
         "bounded.py",
-        "def names(*parts):\n    text = ''\n    for part in parts:\n        text += part + '.'\n    return text\n\n\ndef parameters(cls):\n    found = []\n    for base in cls.__mro__:\n        found = list(base._parameters_) + found\n    return found\n\n\ndef units(self):\n    result = ()\n    for name in self.dtype.names:\n        result += (self[name].unit,)\n    return result\n\n\ndef lines(rows):\n    result = ()\n    for row in rows:\n        result += (row,)\n    return result\n",
+        "def names(*parts):\n    text = ''\n    for part in parts:\n        text += part + '.'\n    return text\n\n\ndef parameters(cls):\n    found = []\n    for base in cls.__mro__:\n        found = list(base._parameters_) + found\n    return found\n\n\ndef units(self):\n    result = ()\n    for name in self.dtype.names:\n        result += (self[name].unit,)\n    return result\n\n\ndef lines(rows):\n    result = ()\n    for row in rows:\n        result += (row,)\n    return result\n\n\nclass Meta(type):\n    def __new__(mcls, name, bases, members):\n        names = []\n        for base in bases:\n            names = list(base._parameters_) + names\n        return super().__new__(mcls, name, bases, members)\n",
     );
     let value = json(dir.path(), &["bounded.py"]);
     let findings: Vec<(u64, &str, &str)> = value
@@ -184,6 +184,11 @@ fn loops_bounded_by_the_program_are_not_data() {
                 "the loop over `self.dtype.names`, as many as the fields of a record type the program defines"
             ),
             (25, "warning", "the loop over `rows`"),
+            (
+                33,
+                "info",
+                "the loop over `bases`, as many as the classes of a hierarchy the program defines"
+            ),
         ]
     );
 }

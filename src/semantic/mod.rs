@@ -589,6 +589,31 @@ impl<'a> SemanticModel<'a> {
         variadic && self.scope(owner).bindings_of(name).len() == 1
     }
 
+    /// True when `name`, loaded in `scope`, is the `bases` parameter of a metaclass's
+    /// `__new__` or `__init__` (`def __new__(mcls, name, bases, namespace)`), never rebound:
+    /// the base classes a `class` statement lists.
+    pub fn is_metaclass_bases(&self, scope: ScopeId, name: &str) -> bool {
+        let Some(owner) = self.owner(scope, name) else {
+            return false;
+        };
+        let ScopeNode::Function(function) = self.scope(owner).node else {
+            return false;
+        };
+        let parameters: Vec<&str> = function
+            .parameters
+            .posonlyargs
+            .iter()
+            .chain(&function.parameters.args)
+            .map(|parameter| parameter.parameter.name.as_str())
+            .collect();
+        matches!(function.name.as_str(), "__new__" | "__init__")
+            && matches!(
+                parameters.as_slice(),
+                [meta, _, bases, _, ..] if *bases == name && matches!(*meta, "mcs" | "mcls" | "metacls" | "meta" | "cls")
+            )
+            && self.scope(owner).bindings_of(name).len() == 1
+    }
+
     /// True if the module imports any of `packages` (or a submodule of one), anywhere.
     pub fn imports_any(&self, packages: &[&str]) -> bool {
         self.imported_packages
