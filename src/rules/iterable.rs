@@ -246,7 +246,8 @@ const READING_METHODS: &[&str] = &[
 /// iterating the source directly would not be the same as iterating a copy taken first:
 /// - a method other than a known reader called on a source or anything reached from it;
 /// - a source, or an item or attribute of it, assigned, deleted or augmented (`seq += more`
-///   extends in place); a root name rebound;
+///   extends in place), or an item of an object an attribute source belongs to (`del
+///   tag[name]` for `tag.attrs`); a root name rebound;
 /// - a source, or for an attribute source an object it belongs to, passed to a call (which
 ///   may mutate it);
 /// - a method called on an object an attribute source belongs to (`self.reset()` may change
@@ -276,8 +277,12 @@ pub fn loop_may_change(iterator: IteratedBy, sources: &[Source]) -> bool {
                     });
                 method_on_source || method_on_owner || passed
             }
-            Expr::Subscript(ast::ExprSubscript { ctx, .. })
-            | Expr::Attribute(ast::ExprAttribute { ctx, .. }) => {
+            // `del tag[name]` while iterating `tag.attrs`: the owner's item protocol may
+            // change the attribute it keeps them in.
+            Expr::Subscript(ast::ExprSubscript { ctx, value, .. }) => {
+                *ctx != ExprContext::Load && (source.reaches(expr) || source.is_owned_by(value))
+            }
+            Expr::Attribute(ast::ExprAttribute { ctx, .. }) => {
                 *ctx != ExprContext::Load && source.reaches(expr)
             }
             Expr::Name(name) => name.ctx != ExprContext::Load && name.id.as_str() == source.root,
@@ -353,8 +358,9 @@ const DETACHING_METHODS: &[&str] = &[
 /// local of the function (an attribute of some object, a global), any method called on an
 /// item, or any attribute set on one, counts too: `cls.__declare_first__()` may unregister
 /// `cls` from the registry iterated, and `b.a = a2` moves `b` out of `a1.bs` through an ORM
-/// back-reference. A target that is not a name or a tuple of names counts too, and so does a
-/// call of a function nested in this one that reaches a source (`expand(b)` removing `b` from
+/// back-reference; so does an item handed to any call but a builtin's. A target that is not a
+/// name or a tuple of names counts too, and so does a call of a function nested in this one
+/// that reaches a source (`expand(b)` removing `b` from
 /// the dict iterated).
 pub fn items_may_change_container(
     checker: &Checker,
@@ -381,7 +387,20 @@ pub fn items_may_change_container(
     let on_item =
         |expr: &Expr| Source::of(expr).is_some_and(|source| targets.contains(&source.root));
     let scope = context.scope();
+    // Handed to a function or method, an item of a container other code can reach may be
+    // taken out of it there (`self.clean_node(doc, child)` extracting `child`).
+    let hands_an_item_on = |call: &ast::ExprCall| {
+        shared
+            && checker.model.builtin_callee(scope, call).is_none()
+            && call
+                .arguments
+                .args
+                .iter()
+                .chain(call.arguments.keywords.iter().map(|keyword| &keyword.value))
+                .any(|argument| matches!(argument, Expr::Name(name) if targets.contains(&name.id.as_str())))
+    };
     iterator.any_expr(&|expr: &Expr| match expr {
+        Expr::Call(call) if hands_an_item_on(call) => true,
         Expr::Call(call) => match call.func.as_ref() {
             Expr::Name(called) => {
                 targets.contains(&called.id.as_str())
