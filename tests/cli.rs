@@ -14,6 +14,13 @@ fn heaplint(dir: &Path) -> Command {
     command
 }
 
+/// heaplint `check` showing every finding and failing on any, for tests about findings.
+fn every_finding(dir: &Path) -> Command {
+    let mut command = heaplint(dir);
+    command.args(["check", "--min-severity", "info", "--fail-on", "info"]);
+    command
+}
+
 fn write(dir: &Path, path: &str, contents: impl AsRef<[u8]>) {
     let path = dir.join(path);
     fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
@@ -22,16 +29,8 @@ fn write(dir: &Path, path: &str, contents: impl AsRef<[u8]>) {
 
 /// The parsed JSON output of a run.
 fn json(dir: &Path, args: &[&str]) -> serde_json::Value {
-    let output = heaplint(dir)
-        .args([
-            "check",
-            "--min-severity",
-            "info",
-            "--fail-on",
-            "info",
-            "--output-format",
-            "json",
-        ])
+    let output = every_finding(dir)
+        .args(["--output-format", "json"])
         .args(args)
         .output()
         .expect("runs");
@@ -40,16 +39,8 @@ fn json(dir: &Path, args: &[&str]) -> serde_json::Value {
 
 /// The concise lines of a run, totals excluded.
 fn concise(dir: &Path, args: &[&str]) -> (Vec<String>, i32) {
-    let output = heaplint(dir)
-        .args([
-            "check",
-            "--min-severity",
-            "info",
-            "--fail-on",
-            "info",
-            "--output-format",
-            "concise",
-        ])
+    let output = every_finding(dir)
+        .args(["--output-format", "concise"])
         .args(args)
         .output()
         .expect("runs");
@@ -82,43 +73,16 @@ fn exit_codes() {
     assert_eq!(concise(dir.path(), &["clean.py"]).1, 0);
     assert_eq!(concise(dir.path(), &["habit.py"]).1, 1);
     assert_eq!(concise(dir.path(), &["--exit-zero", "habit.py"]).1, 0);
-    heaplint(dir.path())
-        .args([
-            "check",
-            "--min-severity",
-            "info",
-            "--fail-on",
-            "info",
-            "--select",
-            "E501",
-            ".",
-        ])
+    every_finding(dir.path())
+        .args(["--select", "E501", "."])
         .assert()
         .code(2);
-    heaplint(dir.path())
-        .args([
-            "check",
-            "--min-severity",
-            "info",
-            "--fail-on",
-            "info",
-            "--target-version",
-            "py37",
-            ".",
-        ])
+    every_finding(dir.path())
+        .args(["--target-version", "py37", "."])
         .assert()
         .code(2);
-    heaplint(dir.path())
-        .args([
-            "check",
-            "--min-severity",
-            "info",
-            "--fail-on",
-            "info",
-            "--assume-iterations",
-            "0",
-            ".",
-        ])
+    every_finding(dir.path())
+        .args(["--assume-iterations", "0", "."])
         .assert()
         .code(2);
     heaplint(dir.path()).args(["frobnicate"]).assert().code(2);
@@ -531,15 +495,8 @@ fn text_output_shows_snippet_help_and_cost() {
         "t.py",
         "def f(rows):\n    s = ''\n    for r in rows:\n        s.x += r\n        s += 'piece'\n    return s\n",
     );
-    let output = heaplint(dir.path())
-        .args([
-            "check",
-            "--min-severity",
-            "info",
-            "--fail-on",
-            "info",
-            "t.py",
-        ])
+    let output = every_finding(dir.path())
+        .args(["t.py"])
         .output()
         .expect("runs");
     let stdout = String::from_utf8(output.stdout).expect("utf-8");
@@ -574,13 +531,8 @@ fn target_version_changes_the_cost() {
         "s = ''\nfor i in range(2000):\n    s += '0123456789'\n\ndef greet(a, b):\n    return 'Hello ' + a + b + '!'\n",
     );
     let costs = |target: &str| -> Vec<serde_json::Value> {
-        let output = heaplint(dir.path())
+        let output = every_finding(dir.path())
             .args([
-                "check",
-                "--min-severity",
-                "info",
-                "--fail-on",
-                "info",
                 "t.py",
                 "--output-format",
                 "json",
@@ -624,16 +576,8 @@ fn show_derivation_prints_the_formulas() {
         "t.py",
         "class W:\n    def __init__(self):\n        self.s = ''\n    def run(self):\n        for _ in range(1000):\n            self.s += '0123456789'\n",
     );
-    let output = heaplint(dir.path())
-        .args([
-            "check",
-            "--min-severity",
-            "info",
-            "--fail-on",
-            "info",
-            "t.py",
-            "--show-derivation",
-        ])
+    let output = every_finding(dir.path())
+        .args(["t.py", "--show-derivation"])
         .output()
         .expect("runs");
     let stdout = String::from_utf8(output.stdout).expect("utf-8");
@@ -647,18 +591,8 @@ fn show_derivation_prints_the_formulas() {
         stdout.contains("1. warning    +5.0 MB allocated"),
         "{stdout}"
     );
-    let output = heaplint(dir.path())
-        .args([
-            "check",
-            "--min-severity",
-            "info",
-            "--fail-on",
-            "info",
-            "t.py",
-            "--show-derivation",
-            "--output-format",
-            "json",
-        ])
+    let output = every_finding(dir.path())
+        .args(["t.py", "--show-derivation", "--output-format", "json"])
         .output()
         .expect("runs");
     let value: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
@@ -667,17 +601,8 @@ fn show_derivation_prints_the_formulas() {
         .expect("derivation");
     assert!(derivation.len() >= 3, "{derivation:?}");
     assert_eq!(value[0]["severity"], "warning");
-    let output = heaplint(dir.path())
-        .args([
-            "check",
-            "--min-severity",
-            "info",
-            "--fail-on",
-            "info",
-            "t.py",
-            "--output-format",
-            "json",
-        ])
+    let output = every_finding(dir.path())
+        .args(["t.py", "--output-format", "json"])
         .output()
         .expect("runs");
     let value: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");

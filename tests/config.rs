@@ -13,6 +13,13 @@ fn heaplint(dir: &Path) -> Command {
     command
 }
 
+/// heaplint `check` showing every finding and failing on any, for tests about findings.
+fn every_finding(dir: &Path) -> Command {
+    let mut command = heaplint(dir);
+    command.args(["check", "--min-severity", "info", "--fail-on", "info"]);
+    command
+}
+
 fn write(dir: &Path, path: &str, contents: &str) {
     let path = dir.join(path);
     fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
@@ -21,16 +28,8 @@ fn write(dir: &Path, path: &str, contents: &str) {
 
 /// `path:CODE` for every finding of a concise run, and the exit code.
 fn findings(dir: &Path, args: &[&str]) -> (Vec<String>, i32) {
-    let output = heaplint(dir)
-        .args([
-            "check",
-            "--min-severity",
-            "info",
-            "--fail-on",
-            "info",
-            "--output-format",
-            "concise",
-        ])
+    let output = every_finding(dir)
+        .args(["--output-format", "concise"])
         .args(args)
         .output()
         .expect("runs");
@@ -47,16 +46,8 @@ fn findings(dir: &Path, args: &[&str]) -> (Vec<String>, i32) {
 }
 
 fn json(dir: &Path, args: &[&str]) -> serde_json::Value {
-    let output = heaplint(dir)
-        .args([
-            "check",
-            "--min-severity",
-            "info",
-            "--fail-on",
-            "info",
-            "--output-format",
-            "json",
-        ])
+    let output = every_finding(dir)
+        .args(["--output-format", "json"])
         .args(args)
         .output()
         .expect("runs");
@@ -459,15 +450,8 @@ fn statistics_text_and_json() {
     write(root, "a.py", TWO);
     write(root, "b.py", TWO);
     write(root, "bad.py", "def (:\n");
-    let output = heaplint(root)
-        .args([
-            "check",
-            "--min-severity",
-            "info",
-            "--fail-on",
-            "info",
-            "--statistics",
-        ])
+    let output = every_finding(root)
+        .args(["--statistics"])
         .output()
         .expect("runs");
     assert_eq!(output.status.code(), Some(1));
@@ -513,16 +497,8 @@ fn stdin_filename_picks_the_configuration() {
         "[tool.heaplint.per-file-ignores]\n\"tests/*\" = [\"MEM101\"]\n",
     );
     let run = |args: &[&str]| {
-        let output = heaplint(root)
-            .args([
-                "check",
-                "--min-severity",
-                "info",
-                "--fail-on",
-                "info",
-                "--output-format",
-                "concise",
-            ])
+        let output = every_finding(root)
+            .args(["--output-format", "concise"])
             .args(args)
             .write_stdin(TWO)
             .output()

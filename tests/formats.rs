@@ -39,6 +39,13 @@ fn heaplint(dir: &Path) -> Command {
     command
 }
 
+/// heaplint `check` showing every finding and failing on any, for tests about findings.
+fn every_finding(dir: &Path) -> Command {
+    let mut command = heaplint(dir);
+    command.args(["check", "--min-severity", "info", "--fail-on", "info"]);
+    command
+}
+
 /// A tempdir with the fixtures: the awkward name, a syntax error, a clean file.
 fn fixtures() -> TempDir {
     let dir = TempDir::new().expect("tempdir");
@@ -50,17 +57,8 @@ fn fixtures() -> TempDir {
 
 /// Standard output of `heaplint check --output-format FORMAT .`, which must exit 1.
 fn run(dir: &Path, format: &str) -> String {
-    let output = heaplint(dir)
-        .args([
-            "check",
-            "--min-severity",
-            "info",
-            "--fail-on",
-            "info",
-            "--output-format",
-            format,
-            ".",
-        ])
+    let output = every_finding(dir)
+        .args(["--output-format", format, "."])
         .output()
         .expect("runs");
     assert_eq!(output.status.code(), Some(1), "{format}: {output:?}");
@@ -318,17 +316,8 @@ fn junit_validates_against_the_xsd() {
 
     let clean = TempDir::new().expect("tempdir");
     fs::write(clean.path().join("ok.py"), "x = 1\n").expect("write");
-    let output = heaplint(clean.path())
-        .args([
-            "check",
-            "--min-severity",
-            "info",
-            "--fail-on",
-            "info",
-            "--output-format",
-            "junit",
-            ".",
-        ])
+    let output = every_finding(clean.path())
+        .args(["--output-format", "junit", "."])
         .output()
         .expect("runs");
     assert_eq!(output.status.code(), Some(0));
@@ -373,13 +362,8 @@ fn output_file_replaces_stdout() {
         "old contents that must go, and more than the new report has ".repeat(9999),
     )
     .expect("write");
-    let output = heaplint(dir.path())
+    let output = every_finding(dir.path())
         .args([
-            "check",
-            "--min-severity",
-            "info",
-            "--fail-on",
-            "info",
             "--output-format",
             "sarif",
             "--output-file",
@@ -394,17 +378,8 @@ fn output_file_replaces_stdout() {
         serde_json::from_str(&fs::read_to_string(&target).expect("written")).expect("JSON");
     assert_eq!(sarif["version"], "2.1.0");
 
-    let output = heaplint(dir.path())
-        .args([
-            "check",
-            "--min-severity",
-            "info",
-            "--fail-on",
-            "info",
-            "--output-file",
-            "no/such/dir/out.txt",
-            ".",
-        ])
+    let output = every_finding(dir.path())
+        .args(["--output-file", "no/such/dir/out.txt", "."])
         .output()
         .expect("runs");
     assert_eq!(output.status.code(), Some(2));
@@ -419,16 +394,8 @@ fn output_file_replaces_stdout() {
 fn paths_are_relative_to_the_working_directory() {
     let dir = fixtures();
     let absolute = dir.path().canonicalize().expect("canonical").join("bad.py");
-    let output = heaplint(dir.path())
-        .args([
-            "check",
-            "--min-severity",
-            "info",
-            "--fail-on",
-            "info",
-            "--output-format",
-            "github",
-        ])
+    let output = every_finding(dir.path())
+        .args(["--output-format", "github"])
         .arg(&absolute)
         .output()
         .expect("runs");
@@ -440,17 +407,8 @@ fn paths_are_relative_to_the_working_directory() {
     let nested = dir.path().join("pkg/sub");
     fs::create_dir_all(&nested).expect("mkdir");
     fs::write(nested.join("m.py"), "def f(x):\n    return x == None\n").expect("write");
-    let output = heaplint(dir.path())
-        .args([
-            "check",
-            "--min-severity",
-            "info",
-            "--fail-on",
-            "info",
-            "--output-format",
-            "sarif",
-            "./pkg",
-        ])
+    let output = every_finding(dir.path())
+        .args(["--output-format", "sarif", "./pkg"])
         .output()
         .expect("runs");
     let sarif: Value = serde_json::from_slice(&output.stdout).expect("JSON");
@@ -462,13 +420,8 @@ fn paths_are_relative_to_the_working_directory() {
 #[test]
 fn a_failed_write_is_an_error() {
     let dir = fixtures();
-    let output = heaplint(dir.path())
+    let output = every_finding(dir.path())
         .args([
-            "check",
-            "--min-severity",
-            "info",
-            "--fail-on",
-            "info",
             "--output-format",
             "sarif",
             "--output-file",

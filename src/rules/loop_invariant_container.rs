@@ -7,7 +7,7 @@ use ruff_text_size::Ranged;
 use super::{Rule, RuleMeta};
 use crate::checker::Checker;
 use crate::model::{ConstantDisplay, DisplayKind, Scenario, Severity};
-use crate::semantic::{Context, LoopNode, Node, ScopeClass, ScopeId, ScopeNode};
+use crate::semantic::{Context, LoopNode, Node, READING_METHODS, ScopeClass, ScopeId, ScopeNode};
 
 pub const META: RuleMeta = RuleMeta {
     code: "MEM403",
@@ -32,23 +32,6 @@ const READING_BUILTINS: &[&str] = &[
     "frozenset",
     "set",
     "list",
-];
-
-/// Methods of list, set and dict that read the container and keep nothing of it.
-const READING_METHODS: &[&str] = &[
-    "get",
-    "keys",
-    "values",
-    "items",
-    "index",
-    "count",
-    "issubset",
-    "issuperset",
-    "isdisjoint",
-    "union",
-    "intersection",
-    "difference",
-    "symmetric_difference",
 ];
 
 /// Whether `display` is made only of constants, the displays this rule looks at: the recorder

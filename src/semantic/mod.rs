@@ -21,6 +21,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::compile_errors::{CompileChecker, CompileError};
 use crate::config::TargetVersion;
+pub use sizes::READING_METHODS;
 pub use walk::{Context, Node, ScopeClass};
 
 /// Index of a scope in its model. The module scope is always the first.

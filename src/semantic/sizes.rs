@@ -63,8 +63,8 @@ const READING_BUILTINS: &[&str] = &[
     "filter",
 ];
 
-/// Methods that read a list, set or dict without changing its size.
-const READING_METHODS: &[&str] = &[
+/// Methods that read a list, set or dict without changing it.
+pub const READING_METHODS: &[&str] = &[
     "copy",
     "count",
     "index",
